@@ -309,10 +309,9 @@ public final class CsvLoader {
                         + " like the rows above");
                 }
                 if (rows > 0 && time <= previousTime) {
-                    throw new UserInputException(source + ":" + line + ": time " + text.trim()
-                        + (time == previousTime ? " repeats the previous row's" : " is before the previous row's ")
-                        + (time == previousTime ? "" : previousTimeText)
-                        + " (expected strictly increasing times, no duplicates)");
+                    String relation = time == previousTime ? " repeats the previous row's time " : " is before the previous row's ";
+                    throw new UserInputException(source + ":" + line + ": time " + text.trim() + relation
+                        + previousTimeText + " (expected strictly increasing times, no duplicates)");
                 }
                 previousTime = time;
                 previousTimeText = text.trim();
