@@ -398,7 +398,7 @@ public final class CsvLoader {
         }
 
         private static String assetName(String source) {
-            String base = Path.of(source).getFileName().toString();
+            String base = source.startsWith("builtin:") ? source.substring(8) : Path.of(source).getFileName().toString();
             int dot = base.lastIndexOf('.');
             return dot > 0 ? base.substring(0, dot) : base;
         }
