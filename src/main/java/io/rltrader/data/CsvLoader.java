@@ -320,7 +320,7 @@ public final class CsvLoader {
             for (int c = 0; c < values.length; c++) {
                 String text = record.getField(schema.valueFields.get(c)).trim();
                 double v;
-                if (MISSING.contains(text.toLowerCase(Locale.ROOT))) {
+                if (isMissing(text)) {
                     if (!options.fillForward()) {
                         throw new UserInputException(source + ":" + line + ": column " + schema.valueNames.get(c)
                             + ": missing value '" + text + "' (expected a number; --fill-forward fills gaps"
@@ -359,6 +359,15 @@ public final class CsvLoader {
                 throw new UserInputException(source + ":" + line + ": more than " + rows + " rows (the most one"
                     + " column can hold); split the file");
             }
+        }
+
+        private static boolean isMissing(String text) {
+            for (int i = 0; i < MISSING.size(); i++) {
+                if (MISSING.get(i).equalsIgnoreCase(text)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private double parseNumber(String text, long line, int column) {

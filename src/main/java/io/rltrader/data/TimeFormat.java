@@ -74,7 +74,7 @@ public enum TimeFormat {
         try {
             switch (this) {
                 case DATE:
-                    return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                    return parseIsoDate(v) * 86_400_000L;
                 case DATE_TIME: {
                     String iso = v.replace(' ', 'T');
                     if (iso.endsWith("Z") || iso.matches(".*[+-]\\d{2}:?\\d{2}$")) {
@@ -93,6 +93,33 @@ public enum TimeFormat {
         } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("'" + value + "' is not a " + description, e);
         }
+    }
+
+    /** Epoch day of yyyy-MM-dd without the formatter machinery (the loader's hot path); validated by LocalDate.of. */
+    private static long parseIsoDate(String v) {
+        if (v.length() != 10 || v.charAt(4) != '-' || v.charAt(7) != '-') {
+            throw new DateTimeParseException("not yyyy-MM-dd", v, 0);
+        }
+        int year = digits(v, 0, 4);
+        int month = digits(v, 5, 7);
+        int day = digits(v, 8, 10);
+        try {
+            return LocalDate.of(year, month, day).toEpochDay();
+        } catch (java.time.DateTimeException e) {
+            throw new DateTimeParseException(e.getMessage(), v, 0);
+        }
+    }
+
+    private static int digits(String v, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new DateTimeParseException("not yyyy-MM-dd", v, i);
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** Formats a stored value for people. */
