@@ -199,17 +199,9 @@ public final class FeatureMatrix {
                         z[t] = Double.NaN;
                         continue;
                     }
-                    double mean = 0;
-                    for (int i = t - w + 1; i <= t; i++) {
-                        mean += column.get(i);
-                    }
-                    mean /= w;
-                    double ss = 0;
-                    for (int i = t - w + 1; i <= t; i++) {
-                        double d = column.get(i) - mean;
-                        ss += d * d;
-                    }
-                    z[t] = standardize(data, feature, t, column.get(t), mean, Math.sqrt(ss / (w - 1)));
+                    double mean = Indicators.windowMean(column, t, w);
+                    double sd = Math.sqrt(Indicators.windowSquaredDeviation(column, t, w) / (w - 1));
+                    z[t] = standardize(data, feature, t, column.get(t), mean, sd);
                 }
                 for (int t = 0; t < rows; t++) {
                     column.set(t, z[t]);

@@ -174,7 +174,7 @@ public final class Indicators {
         emaFrom(macdOut, Math.max(fast, slow) - 1, signal, 2.0 / (signal + 1), signalOut);
     }
 
-    private static double windowMean(DoubleColumn in, int t, int n) {
+    static double windowMean(DoubleColumn in, int t, int n) {
         double sum = 0;
         for (int i = t - n + 1; i <= t; i++) {
             sum += in.get(i);
@@ -182,7 +182,7 @@ public final class Indicators {
         return sum / n;
     }
 
-    private static double windowSquaredDeviation(DoubleColumn in, int t, int n) {
+    static double windowSquaredDeviation(DoubleColumn in, int t, int n) {
         double mean = windowMean(in, t, n);
         double ss = 0;
         for (int i = t - n + 1; i <= t; i++) {
