@@ -230,12 +230,12 @@ public final class RolloutBuffer implements AutoCloseable {
         boolean discrete = config.action().discrete();
         for (int row = 0; row < size; row++) {
             int i = permutation[cursor + row];
-            minibatch.observationsMemory.putBytes(row * observationRowBytes, observations,
+            WordCopy.copy(minibatch.observationsMemory, row * observationRowBytes, observations,
                 i * observationRowBytes, observationRowBytes);
             if (discrete) {
                 minibatch.actionsMemory.putLong(row * Long.BYTES, actions.getInt(i * Integer.BYTES));
             } else {
-                minibatch.actionsMemory.putBytes(row * actionRowBytes, actions, i * actionRowBytes, actionRowBytes);
+                WordCopy.copy(minibatch.actionsMemory, row * actionRowBytes, actions, i * actionRowBytes, actionRowBytes);
             }
             minibatch.logProbsMemory.putFloat(row * Float.BYTES, logProbs.getFloat(i * Float.BYTES));
             minibatch.valuesMemory.putFloat(row * Float.BYTES, values.getFloat(i * Float.BYTES));

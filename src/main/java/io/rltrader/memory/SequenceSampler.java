@@ -116,14 +116,14 @@ public final class SequenceSampler {
             int slot = windowStarts.getInt(rng.nextInt(windowCount) * Integer.BYTES);
             for (int k = 0; k < windowLength; k++) {
                 int step = b * windowLength + k;
-                batch.observationsMemory.putBytes(step * observationBytes, store.observations,
+                WordCopy.copy(batch.observationsMemory, step * observationBytes, store.observations,
                     slot * observationBytes, observationBytes);
-                batch.nextObservationsMemory.putBytes(step * observationBytes, store.nextObservations,
+                WordCopy.copy(batch.nextObservationsMemory, step * observationBytes, store.nextObservations,
                     slot * observationBytes, observationBytes);
                 if (discrete) {
                     batch.actionsMemory.putLong(step * Long.BYTES, store.discreteAction(slot));
                 } else {
-                    batch.actionsMemory.putBytes(step * actionBytes, store.actions, slot * actionBytes, actionBytes);
+                    WordCopy.copy(batch.actionsMemory, step * actionBytes, store.actions, slot * actionBytes, actionBytes);
                 }
                 batch.rewardsMemory.putFloat(step * Float.BYTES, store.reward(slot));
                 batch.returnsToGoMemory.putFloat(step * Float.BYTES, returnsToGo.getFloat(slot * Float.BYTES));

@@ -2,6 +2,7 @@ package io.rltrader.memory;
 
 import io.rltrader.util.OffHeap;
 import io.rltrader.util.UserInputException;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -13,12 +14,19 @@ import org.agrona.concurrent.UnsafeBuffer;
  * recomputed from both children (never updated by a delta), so {@code sum(node) == sum(2 node) +
  * sum(2 node + 1)} holds exactly and rounding cannot drift. Unset leaves have priority 0 (and
  * +infinity in the min tree), so a search never lands on them.
+ *
+ * <p>Memory: one off-heap block of 16-byte nodes, {@code [sum, min]} as two doubles, so an update
+ * touches one cache line per level and siblings {@code 2i, 2i + 1} share a line. Node addresses are
+ * computed from indices checked once at {@link #set}'s entry, so the walks use raw loads.
  */
 public final class SumTree {
+    private static final int NODE_BYTES = 16;
+    private static final int MIN_OFFSET = 8;
+
     private final int size;
     private final int leaves;
-    private final UnsafeBuffer sums;
-    private final UnsafeBuffer mins;
+    private final UnsafeBuffer nodes;
+    private final long base;
 
     public SumTree(int size) {
         if (size <= 0) {
@@ -30,10 +38,10 @@ public final class SumTree {
             power <<= 1;
         }
         this.leaves = power;
-        sums = OffHeap.allocate(2L * leaves * Double.BYTES);
-        mins = OffHeap.allocate(2L * leaves * Double.BYTES);
+        nodes = OffHeap.allocate(2L * leaves * NODE_BYTES);
+        base = nodes.addressOffset();
         for (int node = 1; node < 2 * leaves; node++) {
-            mins.putDouble(node * Double.BYTES, Double.POSITIVE_INFINITY);
+            nodes.putDouble(node * NODE_BYTES + MIN_OFFSET, Double.POSITIVE_INFINITY);
         }
     }
 
@@ -46,31 +54,33 @@ public final class SumTree {
             throw new IllegalArgumentException("priority must be finite and non-negative, got " + priority);
         }
         int node = leaves + leaf;
-        sums.putDouble(node * Double.BYTES, priority);
-        mins.putDouble(node * Double.BYTES, priority);
+        long address = base + (long) node * NODE_BYTES;
+        UnsafeApi.putDouble(address, priority);
+        UnsafeApi.putDouble(address + MIN_OFFSET, priority);
         node >>>= 1;
         while (node >= 1) {
-            int left = node << 1;
-            sums.putDouble(node * Double.BYTES,
-                sums.getDouble(left * Double.BYTES) + sums.getDouble((left + 1) * Double.BYTES));
-            mins.putDouble(node * Double.BYTES,
-                Math.min(mins.getDouble(left * Double.BYTES), mins.getDouble((left + 1) * Double.BYTES)));
+            long left = base + (long) (node << 1) * NODE_BYTES;
+            long right = left + NODE_BYTES;
+            long parent = base + (long) node * NODE_BYTES;
+            UnsafeApi.putDouble(parent, UnsafeApi.getDouble(left) + UnsafeApi.getDouble(right));
+            UnsafeApi.putDouble(parent + MIN_OFFSET,
+                Math.min(UnsafeApi.getDouble(left + MIN_OFFSET), UnsafeApi.getDouble(right + MIN_OFFSET)));
             node >>>= 1;
         }
     }
 
     public double get(int leaf) {
-        return sums.getDouble((leaves + leaf) * Double.BYTES);
+        return nodes.getDouble((leaves + leaf) * NODE_BYTES);
     }
 
     /** Sum of all priorities. */
     public double total() {
-        return sums.getDouble(Double.BYTES);
+        return nodes.getDouble(NODE_BYTES);
     }
 
     /** Smallest priority that was set; +infinity when none was. */
     public double min() {
-        return mins.getDouble(Double.BYTES);
+        return nodes.getDouble(NODE_BYTES + MIN_OFFSET);
     }
 
     /**
@@ -83,8 +93,9 @@ public final class SumTree {
         int node = 1;
         while (node < leaves) {
             int left = node << 1;
-            double leftSum = sums.getDouble(left * Double.BYTES);
-            if (mass < leftSum || sums.getDouble((left + 1) * Double.BYTES) <= 0.0) {
+            long leftAddress = base + (long) left * NODE_BYTES;
+            double leftSum = UnsafeApi.getDouble(leftAddress);
+            if (mass < leftSum || UnsafeApi.getDouble(leftAddress + NODE_BYTES) <= 0.0) {
                 node = left;
             } else {
                 mass -= leftSum;
@@ -96,12 +107,12 @@ public final class SumTree {
 
     /** Sum at tree node {@code node} (1 = root), for checking the invariant. */
     public double nodeSum(int node) {
-        return sums.getDouble(node * Double.BYTES);
+        return nodes.getDouble(node * NODE_BYTES);
     }
 
     /** Minimum at tree node {@code node}. */
     public double nodeMin(int node) {
-        return mins.getDouble(node * Double.BYTES);
+        return nodes.getDouble(node * NODE_BYTES + MIN_OFFSET);
     }
 
     /** Number of leaves usable ({@code [0, size())}). */

@@ -36,6 +36,7 @@ public final class TransitionStore implements TransitionSink {
     final UnsafeBuffer truncated;
 
     private long rowsWritten;
+    private int newestRow = -1;
 
     /**
      * A ring for at least {@code capacity} transitions from {@code numEnvs} envs; the capacity is
@@ -95,7 +96,7 @@ public final class TransitionStore implements TransitionSink {
         if (n != numEnvs) {
             throw new IllegalArgumentException("a step has " + numEnvs + " transitions (one per env), got " + n);
         }
-        int row = (int) (rowsWritten % rowCapacity);
+        int row = newestRow + 1 == rowCapacity ? 0 : newestRow + 1;
         int firstSlot = row * numEnvs;
         int obsBlock = numEnvs * observationRowBytes;
         this.observations.putBytes(firstSlot * observationRowBytes, obs, 0, obsBlock);
@@ -111,6 +112,7 @@ public final class TransitionStore implements TransitionSink {
             }
         }
         rowsWritten++;
+        newestRow = row;
     }
 
     /**
@@ -120,46 +122,48 @@ public final class TransitionStore implements TransitionSink {
      * bootstrapping from the truncation's final observation) or at the newest stored step.
      */
     void copyTransitionInto(int slot, int nStep, float gamma, TransitionBatch batch, int i) {
-        batch.observationsMemory.putBytes(i * observationRowBytes, observations,
+        WordCopy.copy(batch.observationsMemory, i * observationRowBytes, observations,
             slot * observationRowBytes, observationRowBytes);
         if (action.discrete()) {
             batch.actionsMemory.putLong(i * Long.BYTES, actions.getInt(slot * Integer.BYTES));
         } else {
-            batch.actionsMemory.putBytes(i * actionRowBytes, actions, slot * actionRowBytes, actionRowBytes);
+            WordCopy.copy(batch.actionsMemory, i * actionRowBytes, actions, slot * actionRowBytes, actionRowBytes);
         }
-        int row = slot / numEnvs;
-        int newerRows = rowsAfter(row);
-        float discountedReturn = 0f;
-        float discount = 1f;
+        float discountedReturn = rewards.getFloat(slot * Float.BYTES);
+        float discount = gamma;
         int last = slot;
-        int current = slot;
-        for (int k = 0; k < nStep; k++) {
-            discountedReturn += discount * rewards.getFloat(current * Float.BYTES);
-            discount *= gamma;
-            last = current;
-            if (terminated.getByte(current) != 0) {
-                discount = 0f;
-                break;
-            }
-            if (truncated.getByte(current) != 0 || k == newerRows) {
-                break;
-            }
-            current += numEnvs;
-            if (current >= capacity) {
-                current -= capacity;
+        if (terminated.getByte(slot) != 0) {
+            discount = 0f;
+        } else if (nStep > 1 && truncated.getByte(slot) == 0) {
+            int newerRows = rowsAfter(slot / numEnvs);
+            int current = slot;
+            for (int k = 1; k < nStep && k <= newerRows; k++) {
+                current += numEnvs;
+                if (current >= capacity) {
+                    current -= capacity;
+                }
+                discountedReturn += discount * rewards.getFloat(current * Float.BYTES);
+                discount *= gamma;
+                last = current;
+                if (terminated.getByte(current) != 0) {
+                    discount = 0f;
+                    break;
+                }
+                if (truncated.getByte(current) != 0) {
+                    break;
+                }
             }
         }
         batch.rewardsMemory.putFloat(i * Float.BYTES, discountedReturn);
         batch.discountsMemory.putFloat(i * Float.BYTES, discount);
-        batch.nextObservationsMemory.putBytes(i * observationRowBytes, nextObservations,
+        WordCopy.copy(batch.nextObservationsMemory, i * observationRowBytes, nextObservations,
             last * observationRowBytes, observationRowBytes);
         batch.indicesMemory.putLong(i * Long.BYTES, slot);
     }
 
     /** How many rows were written after {@code row} and are still stored. */
     int rowsAfter(int row) {
-        int newest = newestRow();
-        int after = newest - row;
+        int after = newestRow - row;
         return after < 0 ? after + rowCapacity : after;
     }
 
@@ -180,7 +184,7 @@ public final class TransitionStore implements TransitionSink {
 
     /** The ring row of the newest step; -1 when empty. */
     public int newestRow() {
-        return rowsWritten == 0 ? -1 : (int) ((rowsWritten - 1) % rowCapacity);
+        return newestRow;
     }
 
     /** The ring row of the oldest stored step; -1 when empty. */
