@@ -1,0 +1,174 @@
+package io.rltrader.memory;
+
+import io.rltrader.util.Rng;
+import io.rltrader.util.UserInputException;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Proportional prioritized replay (Schaul et al. 2016) over an off-heap {@link TransitionStore} and
+ * a {@link SumTree}.
+ *
+ * <p>Transition {@code i} is drawn with probability {@code P(i) = p_i / sum_j p_j}, where
+ * {@code p_i = (|delta_i| + epsilon)^alpha} from its last TD error {@code delta_i}; a new transition
+ * gets the largest {@code |delta| + epsilon} seen so far, so it is replayed at least once soon. A
+ * batch is drawn stratified: the total mass is cut into {@code B} equal segments and one transition
+ * drawn from each. Importance weights are {@code w_i = (N P(i))^-beta / max_j w_j} with {@code N}
+ * the stored count and the maximum over all stored transitions (the one of least priority), so
+ * weights are at most 1; beta anneals linearly from {@code betaStart} to 1 over
+ * {@code betaAnnealSamples} calls to {@link #sample}. n-step returns are as in {@link ReplayBuffer}.
+ */
+public final class PrioritizedReplayBuffer implements TransitionSink {
+    /**
+     * @param replay            store shape, n-step settings and seed
+     * @param alpha             how strongly priorities skew sampling (0 = uniform)
+     * @param betaStart         importance-correction exponent at the first sample
+     * @param betaAnnealSamples sample calls over which beta rises linearly to 1 (0 = always 1)
+     * @param epsilon           added to |TD error| so no transition has zero probability
+     */
+    public record Config(ReplayBuffer.Config replay, float alpha, float betaStart, long betaAnnealSamples,
+            float epsilon) {
+        public Config {
+            if (replay == null) {
+                throw new UserInputException("prioritized replay needs a replay config");
+            }
+            if (!(alpha >= 0f) || Float.isInfinite(alpha)) {
+                throw new UserInputException("prioritized replay alpha must be finite and >= 0, got " + alpha);
+            }
+            if (!(betaStart >= 0f && betaStart <= 1f)) {
+                throw new UserInputException("prioritized replay beta must be in [0, 1], got " + betaStart);
+            }
+            if (betaAnnealSamples < 0) {
+                throw new UserInputException("beta anneal samples must be >= 0, got " + betaAnnealSamples);
+            }
+            if (!(epsilon > 0f) || Float.isInfinite(epsilon)) {
+                throw new UserInputException("prioritized replay epsilon must be finite and > 0, got " + epsilon);
+            }
+        }
+
+        /** alpha 0.6, beta 0.4 annealed over 100 000 samples, epsilon 1e-6 (the paper's proportional variant). */
+        public static Config of(ReplayBuffer.Config replay) {
+            return new Config(replay, 0.6f, 0.4f, 100_000L, 1e-6f);
+        }
+    }
+
+    private final Config config;
+    private final TransitionStore store;
+    private final SumTree tree;
+    private final Rng rng;
+    private double maxRawPriority = 1.0;
+    private long samples;
+
+    public PrioritizedReplayBuffer(Config config) {
+        this.config = config;
+        ReplayBuffer.Config replay = config.replay();
+        this.store = new TransitionStore(replay.capacity(), replay.numEnvs(), replay.obsDim(), replay.action());
+        this.tree = new SumTree(store.capacity());
+        this.rng = new Rng(replay.seed());
+    }
+
+    /**
+     * Stores one vectorized env step (see {@link TransitionStore#addBatch}) and gives the new
+     * transitions the maximal priority.
+     */
+    @Override
+    public void addBatch(int n, UnsafeBuffer obs, UnsafeBuffer actions, UnsafeBuffer rewards,
+            UnsafeBuffer nextObs, UnsafeBuffer finalObs, UnsafeBuffer terminated, UnsafeBuffer truncated) {
+        store.addBatch(n, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
+        int firstSlot = store.newestRow() * store.numEnvs();
+        double priority = Math.pow(maxRawPriority, config.alpha());
+        for (int env = 0; env < n; env++) {
+            tree.set(firstSlot + env, priority);
+        }
+    }
+
+    /**
+     * Fills {@code batch} with a stratified proportional sample and its importance weights, and
+     * advances the beta schedule by one step. Allocates nothing.
+     */
+    public void sample(TransitionBatch batch) {
+        int stored = store.size();
+        int batchSize = batch.size();
+        if (batchSize > stored) {
+            throw new IllegalStateException("cannot sample a batch of " + batchSize + " from "
+                + stored + " stored transitions; collect more before training");
+        }
+        batch.requireCompatible(store);
+        double beta = beta();
+        samples++;
+        double total = tree.total();
+        double segment = total / batchSize;
+        double minPriority = tree.min();
+        int nStep = config.replay().nStep();
+        float gamma = config.replay().gamma();
+        for (int i = 0; i < batchSize; i++) {
+            int slot = tree.find((i + rng.nextDouble()) * segment);
+            store.copyTransitionInto(slot, nStep, gamma, batch, i);
+            // (N P(i))^-beta / (N P_min)^-beta == (p_i / p_min)^-beta
+            double weight = Math.pow(tree.get(slot) / minPriority, -beta);
+            batch.weightsMemory.putFloat(i * Float.BYTES, (float) weight);
+        }
+    }
+
+    /**
+     * Sets the priorities of the transitions last sampled into {@code batch} from the TD errors the
+     * learner wrote into {@link TransitionBatch#tdErrors()} (signed or absolute).
+     */
+    public void updatePriorities(TransitionBatch batch) {
+        updatePriorities(batch, batch.tdErrorsMemory, 0);
+    }
+
+    /**
+     * Sets the priorities of the transitions last sampled into {@code batch} from
+     * {@code batch.size()} float32 TD errors in {@code tdErrors} starting at byte {@code offset}.
+     */
+    public void updatePriorities(TransitionBatch batch, UnsafeBuffer tdErrors, int offset) {
+        float alpha = config.alpha();
+        float epsilon = config.epsilon();
+        double maxSeen = maxRawPriority;
+        for (int i = 0, n = batch.size(); i < n; i++) {
+            float error = tdErrors.getFloat(offset + i * Float.BYTES);
+            if (!Float.isFinite(error)) {
+                throw new IllegalArgumentException("TD error " + error + " at batch row " + i
+                    + " is not finite; the learner diverged");
+            }
+            double raw = Math.abs(error) + (double) epsilon;
+            tree.set(batch.index(i), Math.pow(raw, alpha));
+            if (raw > maxSeen) {
+                maxSeen = raw;
+            }
+        }
+        maxRawPriority = maxSeen;
+    }
+
+    /** The importance exponent the next {@link #sample} will use. */
+    public double beta() {
+        long anneal = config.betaAnnealSamples();
+        if (anneal == 0) {
+            return 1.0;
+        }
+        double progress = Math.min(1.0, (double) samples / anneal);
+        return config.betaStart() + (1.0 - config.betaStart()) * progress;
+    }
+
+    /** The sampling probability of {@code slot}. */
+    public double probability(int slot) {
+        return tree.get(slot) / tree.total();
+    }
+
+    public int size() {
+        return store.size();
+    }
+
+    @Override
+    public TransitionStore store() {
+        return store;
+    }
+
+    public SumTree tree() {
+        return tree;
+    }
+
+    public Config config() {
+        return config;
+    }
+}
