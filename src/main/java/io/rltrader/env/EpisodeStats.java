@@ -15,6 +15,8 @@ public final class EpisodeStats {
     private final double[] totalReward;
     private final int[] trades;
     private final double[] fees;
+    private final double[] buyNotional;
+    private final double[] sellNotional;
     private final double[] borrowCost;
     private final boolean[] terminated;
 
@@ -29,6 +31,8 @@ public final class EpisodeStats {
         this.totalReward = new double[rows];
         this.trades = new int[rows];
         this.fees = new double[rows];
+        this.buyNotional = new double[rows];
+        this.sellNotional = new double[rows];
         this.borrowCost = new double[rows];
         this.terminated = new boolean[rows];
     }
@@ -44,6 +48,8 @@ public final class EpisodeStats {
         totalReward[row] = rewardSum;
         trades[row] = accounts.trades(row);
         fees[row] = accounts.fees(row);
+        buyNotional[row] = accounts.buyNotional(row);
+        sellNotional[row] = accounts.sellNotional(row);
         borrowCost[row] = accounts.borrowCost(row);
         terminated[row] = wasTerminated;
     }
@@ -86,6 +92,14 @@ public final class EpisodeStats {
 
     public double fees(int row) {
         return fees[row];
+    }
+
+    public double buyNotional(int row) {
+        return buyNotional[row];
+    }
+
+    public double sellNotional(int row) {
+        return sellNotional[row];
     }
 
     public double borrowCost(int row) {
