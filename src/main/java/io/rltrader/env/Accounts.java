@@ -118,8 +118,9 @@ public final class Accounts {
     }
 
     private double buy(int account, int asset, double quantity, double price) {
-        double affordable = (cash[account] - fixedFee) / (price * (1 + feeRate));
-        if (quantity > affordable) {
+        double costPerShare = price * (1 + feeRate);
+        if (quantity * costPerShare + fixedFee > cash[account]) {
+            double affordable = (cash[account] - fixedFee) / costPerShare;
             quantity = fractional ? affordable : Math.floor(affordable);
         }
         double notional = quantity * price;

@@ -56,8 +56,8 @@ public final class ContinuousTradingEnv implements VectorEnv {
             double price = core.referencePrice(i, 0);
             double equity = core.equityAtReference(i, i);
             accounts.trade(i, 0, equity > 0 ? fraction * equity / price : 0, price);
-            core.finishStep(i);
         }
+        core.finishStep();
     }
 
     @Override

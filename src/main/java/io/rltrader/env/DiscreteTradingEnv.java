@@ -89,8 +89,8 @@ public final class DiscreteTradingEnv implements VectorEnv {
                 double equity = core.equityAtReference(i, i);
                 accounts.trade(i, 0, equity > 0 ? direction * equity / price : 0, price);
             }
-            core.finishStep(i);
         }
+        core.finishStep();
     }
 
     @Override

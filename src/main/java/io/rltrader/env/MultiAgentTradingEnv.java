@@ -140,8 +140,8 @@ public final class MultiAgentTradingEnv implements VectorEnv {
             if (permanent) {
                 core.scalePrices(i, factor);
             }
-            core.finishStep(i);
         }
+        core.finishStep();
     }
 
     /** Net submitted order flow (shares) of env {@code env} in the last step. */

@@ -101,8 +101,8 @@ public final class PortfolioTradingEnv implements VectorEnv {
                     accounts.trade(i, k, targets[k], core.referencePrice(i, k));
                 }
             }
-            core.finishStep(i);
         }
+        core.finishStep();
     }
 
     static void softmaxInPlace(double[] values, int length) {

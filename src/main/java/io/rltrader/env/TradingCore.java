@@ -6,13 +6,14 @@ import io.rltrader.data.RowRange;
 import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
 import java.util.List;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The mechanics every environment kind shares: price data, episode clocks with random starts and
  * auto-reset, accounts, rewards, observations and the step buffers. A kind maps its actions to
- * orders ({@link Accounts#trade}) for env i at the prices of {@link #referencePrice}, then calls
- * {@link #finishStep(int)}, which moves env i to the next bar and writes its outputs.
+ * orders ({@link Accounts#trade}) for every env i at the prices of {@link #referencePrice}, then
+ * calls {@link #finishStep()}, which moves every env to its next bar and writes the outputs.
  *
  * <p>Timeline of one step of env i at decision bar t (the observation showed feature rows up to t):
  * orders fill at the close of t or the open of t+1; the accounts are marked at the close of t+1;
@@ -75,6 +76,20 @@ final class TradingCore {
     private final UnsafeBuffer rewards;
     private final UnsafeBuffer terminated;
     private final UnsafeBuffer truncated;
+    /*
+     * The hot loops write through raw addresses rather than UnsafeBuffer accessors: an accessor's
+     * store has an unknown base object, so the JIT must assume it may alias any heap array and
+     * reloads the accounting arrays after every store. Every offset used is in range by
+     * construction (rows < buffers.rows(), decision bars in [firstDecisionRow, lastRow], both
+     * checked below against the buffers' capacities), and the UnsafeBuffer fields above keep the
+     * memory reachable for as long as this object lives.
+     */
+    private final long observationsAddress;
+    private final long finalObservationsAddress;
+    private final long rewardsAddress;
+    private final long terminatedAddress;
+    private final long truncatedAddress;
+    private final long[] featureAddresses;
 
     TradingCore(List<MarketData.Asset> assetList, List<FeatureMatrix> featureList, EnvConfig env,
                 MarketConfig market, int agents, int actionSize, boolean discreteActions) {
@@ -193,6 +208,27 @@ final class TradingCore {
         this.rewards = buffers.rewards();
         this.terminated = buffers.terminated();
         this.truncated = buffers.truncated();
+        long featureBytesNeeded = (long) dataRows * featureRowBytes;
+        for (UnsafeBuffer features : featureBuffers) {
+            if (features.capacity() < featureBytesNeeded || firstDecisionRow - window + 1 < 0) {
+                throw new IllegalStateException("feature memory of " + features.capacity() + " bytes cannot hold "
+                    + dataRows + " rows of " + featureRowBytes + " bytes");
+            }
+        }
+        if (observations.capacity() != (long) rows * observationSize * Float.BYTES
+            || rewards.capacity() != (long) rows * Float.BYTES || terminated.capacity() != rows
+            || truncated.capacity() != rows) {
+            throw new IllegalStateException("step buffers do not match " + rows + " rows of " + observationSize);
+        }
+        this.observationsAddress = observations.addressOffset();
+        this.finalObservationsAddress = finalObservations.addressOffset();
+        this.rewardsAddress = rewards.addressOffset();
+        this.terminatedAddress = terminated.addressOffset();
+        this.truncatedAddress = truncated.addressOffset();
+        this.featureAddresses = new long[assets];
+        for (int k = 0; k < assets; k++) {
+            featureAddresses[k] = featureBuffers[k].addressOffset();
+        }
     }
 
     /** Starts a new episode in every env and writes the first observations; clears rewards and flags. */
@@ -201,7 +237,7 @@ final class TradingCore {
             startEpisode(i);
             for (int m = 0; m < agents; m++) {
                 int row = i * agents + m;
-                writeObservation(row, i, observations);
+                writeObservation(row, i, observationsAddress);
                 rewards.putFloat(StepBuffersDescriptor.rewardOffset(row), 0f);
                 terminated.putByte(StepBuffersDescriptor.flagOffset(row), StepBuffersDescriptor.FALSE);
                 truncated.putByte(StepBuffersDescriptor.flagOffset(row), StepBuffersDescriptor.FALSE);
@@ -225,43 +261,75 @@ final class TradingCore {
     }
 
     /**
-     * After the orders of env i at bar t: moves to bar t+1, marks, pays rewards, sets the flags,
-     * auto-resets an ended episode (keeping its final observation and statistics) and writes the
-     * observation of every row of env i.
+     * After the orders of every env at its bar t: moves all envs to bar t+1, marks, pays rewards,
+     * sets the flags, auto-resets ended episodes (keeping their final observations and statistics)
+     * and writes every observation. Each phase is one tight loop over the structure-of-arrays state.
      */
-    void finishStep(int env) {
-        int bar = cursor[env] + 1;
-        cursor[env] = bar;
-        int stepsTaken = ++steps[env];
-        int base = bar * assets;
-        double factor = priceFactor[env];
-        int firstRow = env * agents;
-        boolean ruined = false;
-        for (int row = firstRow; row < firstRow + agents; row++) {
-            double before = accounts.equity(row);
-            double after = accounts.mark(row, closePrices, base, factor);
-            float reward = (float) (reward(row, before, after) * rewardScale);
-            rewards.putFloat(StepBuffersDescriptor.rewardOffset(row), reward);
-            rewardSum[row] += reward;
-            ruined |= after <= ruinEquity;
+    void finishStep() {
+        int ended = markAndReward();
+        if (ended > 0) {
+            resetEnded();
         }
-        boolean isTerminated = ruined || bar == lastRow;
-        boolean isTruncated = episodeLength > 0 && stepsTaken >= episodeLength;
-        byte terminatedFlag = isTerminated ? StepBuffersDescriptor.TRUE : StepBuffersDescriptor.FALSE;
-        byte truncatedFlag = isTruncated ? StepBuffersDescriptor.TRUE : StepBuffersDescriptor.FALSE;
-        for (int row = firstRow; row < firstRow + agents; row++) {
-            terminated.putByte(StepBuffersDescriptor.flagOffset(row), terminatedFlag);
-            truncated.putByte(StepBuffersDescriptor.flagOffset(row), truncatedFlag);
+        writeObservations();
+    }
+
+    /** Advances every env one bar, marks its accounts, writes rewards and flags; returns the rows that ended. */
+    private int markAndReward() {
+        int ended = 0;
+        for (int env = 0; env < envs; env++) {
+            int bar = cursor[env] + 1;
+            cursor[env] = bar;
+            int stepsTaken = ++steps[env];
+            int base = bar * assets;
+            double factor = priceFactor[env];
+            int firstRow = env * agents;
+            int endRow = firstRow + agents;
+            boolean ruined = false;
+            for (int row = firstRow; row < endRow; row++) {
+                double before = accounts.equity(row);
+                double after = accounts.mark(row, closePrices, base, factor);
+                float reward = (float) (reward(row, before, after) * rewardScale);
+                UnsafeApi.putFloat(rewardsAddress + StepBuffersDescriptor.rewardOffset(row), reward);
+                rewardSum[row] += reward;
+                ruined |= after <= ruinEquity;
+            }
+            boolean isTerminated = ruined || bar == lastRow;
+            boolean isTruncated = stepsTaken == episodeLength;
+            byte terminatedFlag = isTerminated ? StepBuffersDescriptor.TRUE : StepBuffersDescriptor.FALSE;
+            byte truncatedFlag = isTruncated ? StepBuffersDescriptor.TRUE : StepBuffersDescriptor.FALSE;
+            for (int row = firstRow; row < endRow; row++) {
+                UnsafeApi.putByte(terminatedAddress + StepBuffersDescriptor.flagOffset(row), terminatedFlag);
+                UnsafeApi.putByte(truncatedAddress + StepBuffersDescriptor.flagOffset(row), truncatedFlag);
+            }
+            if (isTerminated || isTruncated) {
+                ended++;
+            }
         }
-        if (isTerminated || isTruncated) {
+        return ended;
+    }
+
+    /** The rare path: final observations and statistics of ended episodes, then new episodes. */
+    private void resetEnded() {
+        for (int env = 0; env < envs; env++) {
+            int firstRow = env * agents;
+            boolean isTerminated = terminated.getByte(StepBuffersDescriptor.flagOffset(firstRow)) != 0;
+            if (!isTerminated && truncated.getByte(StepBuffersDescriptor.flagOffset(firstRow)) == 0) {
+                continue;
+            }
             for (int row = firstRow; row < firstRow + agents; row++) {
-                writeObservation(row, env, finalObservations);
-                episodes.record(row, accounts, stepsTaken, rewardSum[row], isTerminated);
+                writeObservation(row, env, finalObservationsAddress);
+                episodes.record(row, accounts, steps[env], rewardSum[row], isTerminated);
             }
             startEpisode(env);
         }
-        for (int row = firstRow; row < firstRow + agents; row++) {
-            writeObservation(row, env, observations);
+    }
+
+    private void writeObservations() {
+        for (int env = 0; env < envs; env++) {
+            int firstRow = env * agents;
+            for (int row = firstRow; row < firstRow + agents; row++) {
+                writeObservation(row, env, observationsAddress);
+            }
         }
     }
 
@@ -307,46 +375,52 @@ final class TradingCore {
     }
 
     /** Feature windows of rows t-W+1..t of every asset, then the account state at the close of t. */
-    private void writeObservation(int row, int env, UnsafeBuffer target) {
-        int bar = cursor[env];
-        int rowOffset = StepBuffersDescriptor.observationOffset(row, observationSize, 0);
-        int sourceOffset = (bar - window + 1) * featureRowBytes;
+    private void writeObservation(int row, int env, long targetAddress) {
+        long rowAddress = targetAddress + StepBuffersDescriptor.observationOffset(row, observationSize, 0);
+        writeFeatures(env, rowAddress);
+        writeAccountState(row, env, rowAddress + (long) accountStateIndex * Float.BYTES);
+    }
+
+    private void writeFeatures(int env, long rowAddress) {
+        long sourceOffset = (long) (cursor[env] - window + 1) * featureRowBytes;
         for (int k = 0; k < assets; k++) {
-            copyBlock(featureBuffers[k], sourceOffset, target, rowOffset + k * featureBlockBytes, featureBlockBytes);
+            copyBlock(featureAddresses[k] + sourceOffset, rowAddress + (long) k * featureBlockBytes, featureBlockBytes);
         }
-        int stateOffset = rowOffset + accountStateIndex * Float.BYTES;
+    }
+
+    private void writeAccountState(int row, int env, long stateAddress) {
         double equity = accounts.equity(row);
         double inverseEquity = equity > 0 ? 1 / equity : 0;
         double factor = priceFactor[env];
-        int base = bar * assets;
+        int base = cursor[env] * assets;
         double unrealized = 0;
         for (int k = 0; k < assets; k++) {
             double held = accounts.shares(row, k);
             double price = closePrices[base + k] * factor;
             unrealized += held * (price - accounts.entryPrice(row, k));
             double position = limitEncoding ? held * inverseLimit : held * price * inverseEquity;
-            target.putFloat(stateOffset + AccountStateDescriptor.positionIndex(k) * Float.BYTES, (float) position);
+            UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.positionIndex(k) * Float.BYTES,
+                (float) position);
         }
-        target.putFloat(stateOffset + AccountStateDescriptor.cashFractionIndex(assets) * Float.BYTES,
+        UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.cashFractionIndex(assets) * Float.BYTES,
             (float) (accounts.cash(row) * inverseEquity));
-        target.putFloat(stateOffset + AccountStateDescriptor.unrealizedPnlIndex(assets) * Float.BYTES,
+        UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.unrealizedPnlIndex(assets) * Float.BYTES,
             (float) (unrealized * inverseInitialCash));
-        target.putFloat(stateOffset + AccountStateDescriptor.timeInPositionIndex(assets) * Float.BYTES,
+        UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.timeInPositionIndex(assets) * Float.BYTES,
             (float) (accounts.barsInPosition(row) * inverseTimeScale));
     }
 
-    private static void copyBlock(UnsafeBuffer source, int sourceOffset, UnsafeBuffer target, int targetOffset,
-                                  int bytes) {
+    private static void copyBlock(long source, long target, int bytes) {
         if (bytes > SMALL_COPY_BYTES) {
-            target.putBytes(targetOffset, source, sourceOffset, bytes);
+            UnsafeApi.copyMemory(source, target, bytes);
             return;
         }
         int i = 0;
         for (; i + Long.BYTES <= bytes; i += Long.BYTES) {
-            target.putLong(targetOffset + i, source.getLong(sourceOffset + i));
+            UnsafeApi.putLong(target + i, UnsafeApi.getLong(source + i));
         }
         if (i < bytes) {
-            target.putInt(targetOffset + i, source.getInt(sourceOffset + i));
+            UnsafeApi.putInt(target + i, UnsafeApi.getInt(source + i));
         }
     }
 
