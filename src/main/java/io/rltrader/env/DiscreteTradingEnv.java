@@ -1,0 +1,155 @@
+package io.rltrader.env;
+
+import io.rltrader.data.FeatureMatrix;
+import io.rltrader.data.MarketData;
+import io.rltrader.util.UserInputException;
+import java.util.List;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Vectorized single-asset environment with three actions per env: {@link #SELL}, {@link #HOLD},
+ * {@link #BUY} (int32 in the action buffer). In {@link ActionMode#LOT} mode they sell or buy a fixed
+ * lot (the tutorial's 1 share, within the position limit); in {@link ActionMode#TARGET} mode they
+ * set the target position: short, flat or long the whole equity (within the limit).
+ */
+public final class DiscreteTradingEnv implements VectorEnv {
+    public static final int SELL = 0;
+    public static final int HOLD = 1;
+    public static final int BUY = 2;
+    public static final int ACTIONS = 3;
+
+    public enum ActionMode {
+        /** Sell / hold / buy {@code lot} shares. */
+        LOT,
+        /** Target position: short (-100% of equity), flat, long (+100%). */
+        TARGET
+    }
+
+    /**
+     * @param env    shape and episode settings
+     * @param market market mechanics
+     * @param mode   what the three actions mean
+     * @param lot    shares per sell or buy in {@link ActionMode#LOT} mode (> 0)
+     */
+    public record Config(EnvConfig env, MarketConfig market, ActionMode mode, double lot) {
+        public Config {
+            if (env == null || market == null || mode == null) {
+                throw new UserInputException("discrete env config needs env, market and mode settings");
+            }
+            if (!(lot > 0) || !Double.isFinite(lot)) {
+                throw new UserInputException("discrete env lot must be a finite number of shares > 0, got " + lot);
+            }
+            if (!market.fractional() && lot != Math.rint(lot)) {
+                throw new UserInputException("discrete env lot " + lot + " must be whole shares unless the market"
+                    + " allows fractional quantities");
+            }
+        }
+
+        /** The tutorial's environment: 1 share lots, 100 shares limit, its reward with position penalty. */
+        public static Config tutorial(int envs) {
+            return new Config(EnvConfig.of(envs).withReward(RewardConfig.tutorial())
+                .withPositionEncoding(EnvConfig.PositionEncoding.LIMIT_FRACTION),
+                MarketConfig.tutorialDefaults(), ActionMode.LOT, 1);
+        }
+    }
+
+    private final TradingCore core;
+    private final Accounts accounts;
+    private final UnsafeBuffer actions;
+    private final boolean lotMode;
+    private final double lot;
+
+    public DiscreteTradingEnv(MarketData.Asset asset, FeatureMatrix features, Config config) {
+        this.core = new TradingCore(List.of(asset), List.of(features), config.env(), config.market(), 1, ACTIONS,
+            true);
+        this.accounts = core.accounts;
+        this.actions = core.buffers.actions();
+        this.lotMode = config.mode() == ActionMode.LOT;
+        this.lot = config.lot();
+    }
+
+    @Override
+    public void step() {
+        int envs = core.envs;
+        for (int i = 0; i < envs; i++) {
+            int action = actions.getInt(StepBuffersDescriptor.discreteActionOffset(i));
+            if (action < SELL || action > BUY) {
+                throw new UserInputException("action of env " + i + " is " + action
+                    + ", expected 0 (sell), 1 (hold) or 2 (buy)");
+            }
+        }
+        for (int i = 0; i < envs; i++) {
+            int direction = actions.getInt(StepBuffersDescriptor.discreteActionOffset(i)) - HOLD;
+            if (lotMode) {
+                if (direction != 0) {
+                    accounts.trade(i, 0, accounts.shares(i, 0) + direction * lot, core.referencePrice(i, 0));
+                }
+            } else {
+                double price = core.referencePrice(i, 0);
+                double equity = core.equityAtReference(i, i);
+                accounts.trade(i, 0, equity > 0 ? direction * equity / price : 0, price);
+            }
+        }
+        core.finishStep();
+    }
+
+    @Override
+    public int envs() {
+        return core.envs;
+    }
+
+    @Override
+    public int agents() {
+        return 1;
+    }
+
+    @Override
+    public int assets() {
+        return 1;
+    }
+
+    @Override
+    public int observationSize() {
+        return core.observationSize;
+    }
+
+    @Override
+    public StepBuffers buffers() {
+        return core.buffers;
+    }
+
+    @Override
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    @Override
+    public EpisodeStats episodes() {
+        return core.episodes;
+    }
+
+    @Override
+    public void reset() {
+        core.reset();
+    }
+
+    @Override
+    public int decisionRow(int env) {
+        return core.decisionRow(env);
+    }
+
+    @Override
+    public int stepsInEpisode(int env) {
+        return core.stepsInEpisode(env);
+    }
+
+    @Override
+    public int firstDecisionRow() {
+        return core.firstDecisionRow();
+    }
+
+    @Override
+    public int lastRow() {
+        return core.lastRow();
+    }
+}
