@@ -12,7 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * otherwise flat). Equity and the target are valued at the fill's reference price. A buy that the
  * cash cannot pay for in full is filled as far as the cash goes, fees included.
  */
-public final class ContinuousTradingEnv implements VectorEnv {
+public final class ContinuousTradingEnv extends CoreBackedEnv {
     public static final int ACTION_SIZE = 1;
 
     public record Config(EnvConfig env, MarketConfig market) {
@@ -76,47 +76,7 @@ public final class ContinuousTradingEnv implements VectorEnv {
     }
 
     @Override
-    public int observationSize() {
-        return core.observationSize;
-    }
-
-    @Override
-    public StepBuffers buffers() {
-        return core.buffers;
-    }
-
-    @Override
-    public Accounts accounts() {
-        return accounts;
-    }
-
-    @Override
-    public EpisodeStats episodes() {
-        return core.episodes;
-    }
-
-    @Override
-    public void reset() {
-        core.reset();
-    }
-
-    @Override
-    public int decisionRow(int env) {
-        return core.decisionRow(env);
-    }
-
-    @Override
-    public int stepsInEpisode(int env) {
-        return core.stepsInEpisode(env);
-    }
-
-    @Override
-    public int firstDecisionRow() {
-        return core.firstDecisionRow();
-    }
-
-    @Override
-    public int lastRow() {
-        return core.lastRow();
+    TradingCore core() {
+        return core;
     }
 }

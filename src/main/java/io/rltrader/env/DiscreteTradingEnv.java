@@ -12,7 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * lot (the tutorial's 1 share, within the position limit); in {@link ActionMode#TARGET} mode they
  * set the target position: short, flat or long the whole equity (within the limit).
  */
-public final class DiscreteTradingEnv implements VectorEnv {
+public final class DiscreteTradingEnv extends CoreBackedEnv {
     public static final int SELL = 0;
     public static final int HOLD = 1;
     public static final int BUY = 2;
@@ -109,47 +109,7 @@ public final class DiscreteTradingEnv implements VectorEnv {
     }
 
     @Override
-    public int observationSize() {
-        return core.observationSize;
-    }
-
-    @Override
-    public StepBuffers buffers() {
-        return core.buffers;
-    }
-
-    @Override
-    public Accounts accounts() {
-        return accounts;
-    }
-
-    @Override
-    public EpisodeStats episodes() {
-        return core.episodes;
-    }
-
-    @Override
-    public void reset() {
-        core.reset();
-    }
-
-    @Override
-    public int decisionRow(int env) {
-        return core.decisionRow(env);
-    }
-
-    @Override
-    public int stepsInEpisode(int env) {
-        return core.stepsInEpisode(env);
-    }
-
-    @Override
-    public int firstDecisionRow() {
-        return core.firstDecisionRow();
-    }
-
-    @Override
-    public int lastRow() {
-        return core.lastRow();
+    TradingCore core() {
+        return core;
     }
 }

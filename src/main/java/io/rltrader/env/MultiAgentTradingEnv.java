@@ -17,7 +17,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * fill partially; the impact is set by the submitted flow. All agents of a copy share the episode:
  * it terminates for all when any agent is ruined.
  */
-public final class MultiAgentTradingEnv implements VectorEnv {
+public final class MultiAgentTradingEnv extends CoreBackedEnv {
     public static final int SELL = DiscreteTradingEnv.SELL;
     public static final int HOLD = DiscreteTradingEnv.HOLD;
     public static final int BUY = DiscreteTradingEnv.BUY;
@@ -175,47 +175,7 @@ public final class MultiAgentTradingEnv implements VectorEnv {
     }
 
     @Override
-    public int observationSize() {
-        return core.observationSize;
-    }
-
-    @Override
-    public StepBuffers buffers() {
-        return core.buffers;
-    }
-
-    @Override
-    public Accounts accounts() {
-        return accounts;
-    }
-
-    @Override
-    public EpisodeStats episodes() {
-        return core.episodes;
-    }
-
-    @Override
-    public void reset() {
-        core.reset();
-    }
-
-    @Override
-    public int decisionRow(int env) {
-        return core.decisionRow(env);
-    }
-
-    @Override
-    public int stepsInEpisode(int env) {
-        return core.stepsInEpisode(env);
-    }
-
-    @Override
-    public int firstDecisionRow() {
-        return core.firstDecisionRow();
-    }
-
-    @Override
-    public int lastRow() {
-        return core.lastRow();
+    TradingCore core() {
+        return core;
     }
 }

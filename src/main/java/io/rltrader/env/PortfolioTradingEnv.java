@@ -14,7 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Observations hold the W-row feature window of every asset, then the account state with one
  * position entry per asset ({@link AccountStateDescriptor}).
  */
-public final class PortfolioTradingEnv implements VectorEnv {
+public final class PortfolioTradingEnv extends CoreBackedEnv {
 
     /** How an action vector becomes portfolio weights. */
     public enum Projection {
@@ -161,47 +161,7 @@ public final class PortfolioTradingEnv implements VectorEnv {
     }
 
     @Override
-    public int observationSize() {
-        return core.observationSize;
-    }
-
-    @Override
-    public StepBuffers buffers() {
-        return core.buffers;
-    }
-
-    @Override
-    public Accounts accounts() {
-        return accounts;
-    }
-
-    @Override
-    public EpisodeStats episodes() {
-        return core.episodes;
-    }
-
-    @Override
-    public void reset() {
-        core.reset();
-    }
-
-    @Override
-    public int decisionRow(int env) {
-        return core.decisionRow(env);
-    }
-
-    @Override
-    public int stepsInEpisode(int env) {
-        return core.stepsInEpisode(env);
-    }
-
-    @Override
-    public int firstDecisionRow() {
-        return core.firstDecisionRow();
-    }
-
-    @Override
-    public int lastRow() {
-        return core.lastRow();
+    TradingCore core() {
+        return core;
     }
 }
