@@ -1,0 +1,59 @@
+package io.rltrader.nn;
+
+import io.rltrader.util.UserInputException;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Global gradient-norm clipping over a flat gradient buffer, as PyTorch's {@code clip_grad_norm_}:
+ * {@code g *= min(1, maxNorm / (||g|| + 1e-6))}. The norm is one GEMV over the flat buffer; the
+ * coefficient is computed on the device, so nothing waits for the host. {@link #lastNorm()} reads the
+ * norm before clipping (a device-to-host copy on CUDA; only for logging).
+ */
+public final class GradientClipper implements AutoCloseable {
+    private final ParameterSet parameters;
+    private final DeviceTensors arena;
+    private final Tensor coefficient;
+    private final Tensor epsilon;
+    private final Tensor maxNorm;
+    private final double maxNormValue;
+    private Tensor squaredNorm;
+
+    public GradientClipper(ParameterSet parameters, double maxNorm) {
+        if (!(maxNorm > 0)) {
+            throw new UserInputException("max gradient norm must be positive, got " + maxNorm);
+        }
+        this.parameters = parameters;
+        this.arena = new DeviceTensors(parameters.arena().device());
+        this.coefficient = arena.zeros(1);
+        this.epsilon = arena.constant(1e-6);
+        this.maxNorm = arena.constant(maxNorm);
+        this.maxNormValue = maxNorm;
+    }
+
+    /** Scales the gradients in place so that their global L2 norm is at most the maximum. */
+    public void clip() {
+        squaredNorm = parameters.gradientSquaredNorm();
+        coefficient.copy_(squaredNorm).sqrt_().add_(epsilon).reciprocal_().mul_(maxNorm)
+            .clamp_max_(NativeConstants.ONE);
+        parameters.gradients().mul_(coefficient);
+    }
+
+    public double maxNorm() {
+        return maxNormValue;
+    }
+
+    /** The global gradient norm measured by the last {@link #clip()}, before clipping. */
+    public double lastNorm() {
+        if (squaredNorm == null) {
+            return Double.NaN;
+        }
+        DeviceTensors owner = parameters.arena();
+        float sq = owner.hasHost(squaredNorm) ? owner.host(squaredNorm).getFloat(0) : owner.download(squaredNorm, 1)[0];
+        return Math.sqrt(sq);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

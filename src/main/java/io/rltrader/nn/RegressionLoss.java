@@ -1,0 +1,108 @@
+package io.rltrader.nn;
+
+import io.rltrader.util.UserInputException;
+import java.util.Locale;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Mean squared error or Huber loss between a prediction and a target vector, optionally weighted per
+ * sample (importance weights of prioritized replay), with its hand-written gradient.
+ *
+ * <p>With {@code d = prediction - target}, {@code w} the weights (1 when absent) and B the batch:
+ * MSE is {@code sum(w d^2) / B} with gradient {@code 2 w d / B}; Huber with threshold delta is
+ * {@code sum(w c (d - c/2)) / B} where {@code c = clamp(d, -delta, delta)}, which is 0.5 d^2 inside
+ * the threshold and delta (|d| - delta/2) outside (PyTorch's {@code huber_loss}, and
+ * {@code smooth_l1_loss} for delta 1), with gradient {@code w c / B}. Bound once to its tensors;
+ * {@link #compute()} allocates nothing.
+ */
+public final class RegressionLoss {
+    public enum Kind {
+        MSE, HUBER;
+
+        public static Kind parse(String name) {
+            return switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "mse" -> MSE;
+                case "huber", "smooth_l1" -> HUBER;
+                default -> throw new UserInputException("loss '" + name + "': expected mse or huber");
+            };
+        }
+    }
+
+    private final Kind kind;
+    private final Tensor prediction;
+    private final Tensor target;
+    private final Tensor weights;
+    private final Tensor gradPrediction;
+    private final Tensor error;
+    private final Tensor clipped;
+    private final Tensor elementLoss;
+    private final Tensor elementLossRow;
+    private final Tensor meanWeights;
+    private final Tensor gradientScale;
+    private final Tensor value;
+    private final DeviceTensors arena;
+    private final Scalar lowerBound;
+    private final Scalar upperBound;
+
+    /**
+     * @param prediction     float32 [B]
+     * @param target         float32 [B]
+     * @param weights        float32 [B] per-sample weights, or null for none
+     * @param gradPrediction float32 [B], overwritten with d loss / d prediction
+     */
+    public RegressionLoss(DeviceTensors arena, Kind kind, double huberDelta, Tensor prediction, Tensor target,
+                          Tensor weights, Tensor gradPrediction, int batch) {
+        if (kind == Kind.HUBER && !(huberDelta > 0)) {
+            throw new UserInputException("huber delta must be positive, got " + huberDelta);
+        }
+        this.arena = arena;
+        this.kind = kind;
+        this.prediction = prediction;
+        this.target = target;
+        this.weights = weights;
+        this.gradPrediction = gradPrediction;
+        this.error = arena.zeros(batch);
+        this.clipped = kind == Kind.HUBER ? arena.zeros(batch) : null;
+        this.elementLoss = arena.zeros(batch);
+        this.elementLossRow = arena.own(elementLoss.view(1, batch));
+        this.meanWeights = arena.full(1.0 / batch, batch);
+        this.gradientScale = arena.constant(kind == Kind.MSE ? 2.0 / batch : 1.0 / batch);
+        this.value = arena.zeros(1);
+        this.lowerBound = arena.scalar(-huberDelta);
+        this.upperBound = arena.scalar(huberDelta);
+    }
+
+    /** Computes the loss into {@link #value()} and its gradient into the bound gradient tensor. */
+    public void compute() {
+        error.copy_(prediction).sub_(target);
+        if (kind == Kind.MSE) {
+            elementLoss.copy_(error).square_();
+            gradPrediction.copy_(error).mul_(gradientScale);
+        } else {
+            clipped.copy_(error).clamp_min_(lowerBound).clamp_max_(upperBound);
+            elementLoss.copy_(error).sub_(clipped, NativeConstants.HALF).mul_(clipped);
+            gradPrediction.copy_(clipped).mul_(gradientScale);
+        }
+        if (weights != null) {
+            elementLoss.mul_(weights);
+            gradPrediction.mul_(weights);
+        }
+        value.addmv_(elementLossRow, meanWeights, NativeConstants.ZERO, NativeConstants.ONE);
+    }
+
+    /** The loss, a float32 [1] tensor on the device. */
+    public Tensor value() {
+        return value;
+    }
+
+    /** The loss as a Java number (a device-to-host copy on CUDA; free on the CPU). */
+    public float valueOnHost() {
+        return arena.hasHost(value) ? arena.host(value).getFloat(0) : arena.download(value, 1)[0];
+    }
+
+    /** {@code prediction - target} from the last {@link #compute()}, float32 [B] (TD errors). */
+    public Tensor error() {
+        return error;
+    }
+}
