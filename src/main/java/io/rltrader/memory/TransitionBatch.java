@@ -165,6 +165,31 @@ public final class TransitionBatch implements AutoCloseable {
         return observationsMemory;
     }
 
+    /** The next-observations memory ([B, obsDim] float32). */
+    public UnsafeBuffer nextObservationsMemory() {
+        return nextObservationsMemory;
+    }
+
+    /** The actions memory: int64 [B] for discrete actions, float32 [B, actDim] for continuous ones. */
+    public UnsafeBuffer actionsMemory() {
+        return actionsMemory;
+    }
+
+    /** The rewards memory ([B] float32). */
+    public UnsafeBuffer rewardsMemory() {
+        return rewardsMemory;
+    }
+
+    /** The discounts memory ([B] float32). */
+    public UnsafeBuffer discountsMemory() {
+        return discountsMemory;
+    }
+
+    /** The importance-weights memory ([B] float32). */
+    public UnsafeBuffer weightsMemory() {
+        return weightsMemory;
+    }
+
     void requireCompatible(TransitionStore store) {
         if (store.obsDim() != obsDim || !store.action().equals(action)) {
             throw new IllegalArgumentException("batch of obsDim " + obsDim + " and " + action

@@ -7,11 +7,11 @@ import org.bytedeco.pytorch.Scalar;
  * A {@code new Scalar} costs a native allocation and ~136 bytes of heap, so the common ones are made
  * once for the life of the process (never closed: they are a handful of bytes).
  */
-final class NativeConstants {
-    static final Scalar ZERO;
-    static final Scalar ONE;
-    static final Scalar MINUS_ONE;
-    static final Scalar HALF;
+public final class NativeConstants {
+    public static final Scalar ZERO;
+    public static final Scalar ONE;
+    public static final Scalar MINUS_ONE;
+    public static final Scalar HALF;
 
     static {
         NativeRuntime.init();

@@ -1,0 +1,158 @@
+package io.rltrader.train;
+
+import io.rltrader.agent.OffPolicyAgent;
+import io.rltrader.env.StepBuffers;
+import io.rltrader.env.VectorEnv;
+import io.rltrader.memory.ActionSpec;
+import io.rltrader.memory.PrioritizedReplayBuffer;
+import io.rltrader.memory.ReplayBuffer;
+import io.rltrader.memory.TransitionSink;
+import io.rltrader.nn.Schedule;
+import io.rltrader.util.OffHeap;
+import io.rltrader.util.Rng;
+import io.rltrader.util.UserInputException;
+import java.util.function.Consumer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The off-policy loop that connects a vectorized environment, a replay buffer and a value-based
+ * agent, in CleanRL's phases: act for all env copies, step, store the N transitions, and every
+ * {@code trainFrequency} steps (after {@code learningStarts} transitions) sample and update
+ * {@code gradientSteps} times. Steps are counted in transitions (vectorized steps times env rows),
+ * as Stable-Baselines3's {@code total_timesteps}.
+ */
+public final class OffPolicyTrainer implements AutoCloseable {
+    /** A log line: counters, the mean return of recently finished episodes, the last loss. */
+    public record Progress(long transitions, long updates, long episodes, double meanEpisodeReward, double loss,
+                           double epsilon, double transitionsPerSecond) {
+    }
+
+    private final OffPolicyAgent agent;
+    private final VectorEnv env;
+    private final StepBuffers buffers;
+    private final int rows;
+    private final ReplayBuffer uniform;
+    private final PrioritizedReplayBuffer prioritized;
+    private final TransitionSink sink;
+    private final UnsafeBuffer previousObservations;
+    private final OffPolicyAgent.DiscretePolicy policy;
+    private final OffPolicyAgent.ReplaySettings settings;
+    private long transitions;
+    private long episodes;
+    private double recentRewardSum;
+    private long recentEpisodes;
+
+    public OffPolicyTrainer(OffPolicyAgent agent, VectorEnv env) {
+        this.agent = agent;
+        this.env = env;
+        this.buffers = env.buffers();
+        this.rows = env.rows();
+        if (!buffers.discreteActions()) {
+            throw new UserInputException("value-based agents need an environment with discrete actions");
+        }
+        if (buffers.actionSize() != agent.actionCount()) {
+            throw new UserInputException("environment has " + buffers.actionSize() + " actions, the agent "
+                + agent.actionCount());
+        }
+        if (buffers.observationSize() != agent.observationSize()) {
+            throw new UserInputException("environment observations have " + buffers.observationSize()
+                + " values, the agent expects " + agent.observationSize());
+        }
+        this.settings = agent.replaySettings();
+        ReplayBuffer.Config replay = new ReplayBuffer.Config(settings.bufferSize(), rows, buffers.observationSize(),
+            ActionSpec.discreteIndex(), settings.nStep(), (float) settings.gamma(), Rng.deriveSeed(settings.seed(), 201));
+        if (settings.prioritized()) {
+            PrioritizedReplayBuffer.Config base = PrioritizedReplayBuffer.Config.of(replay);
+            prioritized = new PrioritizedReplayBuffer(new PrioritizedReplayBuffer.Config(replay,
+                (float) settings.priorityAlpha(), (float) settings.priorityBetaStart(), base.betaAnnealSamples(),
+                base.epsilon()));
+            uniform = null;
+            sink = prioritized;
+        } else {
+            uniform = new ReplayBuffer(replay);
+            prioritized = null;
+            sink = uniform;
+        }
+        this.previousObservations = OffHeap.allocate((long) rows * buffers.observationSize() * Float.BYTES);
+        env.reset();
+        this.policy = agent.policy(buffers.observations(), rows);
+    }
+
+    /**
+     * Runs until {@code totalTransitions} more transitions have been collected, calling {@code log}
+     * every {@code logInterval} transitions (and at the end) when it is not null.
+     */
+    public Progress run(long totalTransitions, long logInterval, Consumer<Progress> log) {
+        if (totalTransitions <= 0) {
+            throw new UserInputException("training steps must be positive, got " + totalTransitions);
+        }
+        Schedule exploration = agent.explorationSchedule(totalTransitions / rows);
+        long start = System.nanoTime();
+        long vectorSteps = 0;
+        long nextLog = logInterval > 0 ? transitions + logInterval : Long.MAX_VALUE;
+        long end = transitions + totalTransitions;
+        double epsilon = exploration.at(0);
+        int obsBytes = rows * buffers.observationSize() * Float.BYTES;
+        while (transitions < end) {
+            epsilon = exploration.at(vectorSteps);
+            policy.act(buffers.actions(), epsilon);
+            previousObservations.putBytes(0, buffers.observations(), 0, obsBytes);
+            env.step();
+            sink.addBatch(rows, previousObservations, buffers.actions(), buffers.rewards(), buffers.observations(),
+                buffers.finalObservations(), buffers.terminated(), buffers.truncated());
+            countEpisodes();
+            transitions += rows;
+            vectorSteps++;
+            if (transitions >= settings.learningStarts() && vectorSteps % settings.trainFrequency() == 0
+                && sink.store().size() >= settings.batchSize()) {
+                for (int g = 0; g < settings.gradientSteps(); g++) {
+                    if (prioritized != null) {
+                        prioritized.sample(agent.batch());
+                        agent.update();
+                        prioritized.updatePriorities(agent.batch());
+                    } else {
+                        uniform.sample(agent.batch());
+                        agent.update();
+                    }
+                }
+            }
+            if (log != null && transitions >= nextLog) {
+                log.accept(progress(epsilon, start));
+                nextLog += logInterval;
+            }
+        }
+        Progress last = progress(epsilon, start);
+        if (log != null) {
+            log.accept(last);
+        }
+        return last;
+    }
+
+    private void countEpisodes() {
+        for (int row = 0; row < rows; row++) {
+            if (buffers.ended(row)) {
+                episodes++;
+                recentEpisodes++;
+                recentRewardSum += env.episodes().totalReward(row);
+            }
+        }
+    }
+
+    private Progress progress(double epsilon, long startNanos) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double meanReward = recentEpisodes == 0 ? Double.NaN : recentRewardSum / recentEpisodes;
+        recentEpisodes = 0;
+        recentRewardSum = 0;
+        return new Progress(transitions, agent.updates(), episodes, meanReward,
+            agent.updates() == 0 ? Double.NaN : agent.lastLoss(), epsilon, seconds > 0 ? transitions / seconds : 0);
+    }
+
+    public long transitions() {
+        return transitions;
+    }
+
+    @Override
+    public void close() {
+        policy.close();
+    }
+}
