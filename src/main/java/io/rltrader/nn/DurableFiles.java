@@ -1,0 +1,82 @@
+package io.rltrader.nn;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/** File-system steps the checkpoint writers share: durable writes, atomic renames, cleanup. */
+final class DurableFiles {
+    private DurableFiles() {
+    }
+
+    /** Writes {@code parts} one after another to a new (or truncated) {@code file} and forces them to disk. */
+    static void writeAndForce(Path file, List<ByteBuffer> parts) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            for (ByteBuffer part : parts) {
+                ByteBuffer remaining = part.duplicate();
+                while (remaining.hasRemaining()) {
+                    channel.write(remaining);
+                }
+            }
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Renames {@code from} to {@code to} atomically, replacing a file at {@code to}; only where the
+     * file system cannot rename atomically does it fall back to a plain replacing move.
+     */
+    static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Forces a directory's entries (the names created and renamed in it) to disk, so a rename
+     * survives a power loss. Where the platform cannot open a directory (Windows), the rename is
+     * as durable as the platform makes it and there is nothing more to do.
+     */
+    static void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Not supported for directories on this platform.
+        }
+    }
+
+    /**
+     * Deletes {@code path} and everything below it, deepest first, calling {@code afterEach} after
+     * each deletion; a missing path is not an error.
+     */
+    static void deleteRecursively(Path path, Consumer<String> afterEach) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> deepestFirst;
+        try (Stream<Path> walk = Files.walk(path)) {
+            deepestFirst = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path entry : deepestFirst) {
+            try {
+                Files.delete(entry);
+            } catch (NoSuchFileException e) {
+                // Already gone.
+            }
+            afterEach.accept("deleted " + entry.getFileName());
+        }
+    }
+}
