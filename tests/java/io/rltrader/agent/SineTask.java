@@ -1,0 +1,87 @@
+package io.rltrader.agent;
+
+import io.rltrader.data.FeatureMatrix;
+import io.rltrader.data.MarketData;
+import io.rltrader.data.Normalization;
+import io.rltrader.data.RowRange;
+import io.rltrader.data.SyntheticSeries;
+import io.rltrader.env.DiscreteTradingEnv;
+import io.rltrader.env.EnvConfig;
+import io.rltrader.env.MarketConfig;
+import io.rltrader.env.RewardConfig;
+import io.rltrader.env.StepBuffers;
+import java.util.List;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * The known-optimum learning task shared by the value-based agents' tests: a sine price with a
+ * little noise (period 40 bars, amplitude 10%), three target-position actions {short, flat, long},
+ * no costs, reward the log return of equity x 100. The oracle is long when the next close is higher,
+ * short when lower. Training uses bars [0, 1200), evaluation the held-out bars [1200, 1800); returns
+ * are compared as total log returns of equity (the sum of per-bar log returns), so that compounding
+ * does not exaggerate small per-bar gaps.
+ */
+final class SineTask {
+    static final int BARS = 1800;
+    static final RowRange TRAIN = new RowRange(0, 1200);
+    static final RowRange TEST = new RowRange(1200, BARS);
+    static final int WINDOW = 3;
+
+    final MarketData data;
+    final FeatureMatrix features;
+
+    SineTask(long seed) {
+        data = SyntheticSeries.sine(BARS, seed, 100, 0.1, 40, 0.001);
+        features = FeatureMatrix.build(data, data.asset(0), List.of("logret"), Normalization.fitted(TRAIN));
+    }
+
+    DiscreteTradingEnv trainingEnv(int envs, long seed) {
+        EnvConfig env = EnvConfig.of(envs).withWindow(WINDOW).withEpisodeLength(200).withRows(TRAIN).withSeed(seed)
+            .withReward(new RewardConfig(RewardConfig.Kind.LOG_RETURN, 100, 0, 0));
+        return new DiscreteTradingEnv(data.asset(0), features, config(env));
+    }
+
+    DiscreteTradingEnv evaluationEnv() {
+        EnvConfig env = EnvConfig.of(1).withWindow(WINDOW).withRows(TEST)
+            .withReward(new RewardConfig(RewardConfig.Kind.LOG_RETURN, 100, 0, 0));
+        return new DiscreteTradingEnv(data.asset(0), features, config(env));
+    }
+
+    private static DiscreteTradingEnv.Config config(EnvConfig env) {
+        return new DiscreteTradingEnv.Config(env, MarketConfig.frictionless().withAllowShort(true),
+            DiscreteTradingEnv.ActionMode.TARGET, 1);
+    }
+
+    /** Total log return of equity over one pass of the held-out bars, choosing actions with {@code policy}. */
+    double heldOutLogReturn(OffPolicyAgent agent) {
+        DiscreteTradingEnv env = evaluationEnv();
+        env.reset();
+        try (OffPolicyAgent.DiscretePolicy policy = agent.policy(env.buffers().observations(), 1)) {
+            return run(env, row -> -1, policy);
+        }
+    }
+
+    /** Total log return of the oracle over the held-out bars. */
+    double oracleLogReturn() {
+        DiscreteTradingEnv env = evaluationEnv();
+        env.reset();
+        return run(env, row -> data.asset(0).price().get(row + 1) > data.asset(0).price().get(row) ? 2 : 0, null);
+    }
+
+    private static double run(DiscreteTradingEnv env, IntUnaryOperator oracle, OffPolicyAgent.DiscretePolicy policy) {
+        StepBuffers buffers = env.buffers();
+        double initial = env.accounts().equity(0);
+        for (int guard = 0; guard < BARS; guard++) {
+            if (policy != null) {
+                policy.act(buffers.actions(), 0.0);
+            } else {
+                buffers.putDiscreteAction(0, oracle.applyAsInt(env.decisionRow(0)));
+            }
+            env.step();
+            if (buffers.ended(0)) {
+                return Math.log(env.episodes().finalEquity(0) / initial);
+            }
+        }
+        throw new AssertionError("evaluation episode did not end");
+    }
+}
