@@ -15,6 +15,11 @@ import io.rltrader.nn.RegressionLoss;
 import io.rltrader.nn.Schedule;
 import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rltrader.nn.CheckpointFiles;
+import io.rltrader.nn.SafeTensorsFile;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Scalar;
@@ -384,6 +389,63 @@ public final class DqnAgent implements OffPolicyAgent {
         }
     }
 
+    /** Algorithm name in checkpoints. */
+    public static final String ALGORITHM = "dqn";
+    /** Checkpoint layout version this class writes and reads. */
+    public static final int CHECKPOINT_VERSION = 1;
+
+    /**
+     * Writes a checkpoint directory (see {@link CheckpointFiles}): {@code config.json} with the sizes
+     * and this config, {@code model.safetensors} with the online network under its layer names
+     * ({@code q.0.weight}, ...), and {@code state.safetensors} with the target network, Adam's moments
+     * and step, the update count and the exploration generator, so that {@link #load} resumes
+     * bit-identically.
+     */
+    public void save(Path dir) {
+        ObjectNode meta = AgentCheckpoints.JSON.createObjectNode();
+        meta.put("observations", observations);
+        meta.put("actions", actions);
+        meta.set("agent", AgentCheckpoints.JSON.valueToTree(config));
+        SafeTensorsFile.Writer model = new SafeTensorsFile.Writer();
+        AgentCheckpoints.writeParameters(model, "", online.parameters);
+        model.metadata("algorithm", ALGORITHM);
+        SafeTensorsFile.Writer state = new SafeTensorsFile.Writer();
+        AgentCheckpoints.writeParameters(state, "target.", target.parameters);
+        AgentCheckpoints.writeOptimizer(state, "adam.", optimizer, online.parameters.size());
+        state.add("updates", new long[0], new long[] {updates});
+        AgentCheckpoints.writeRng(state, "rng.exploration", explorationRng);
+        CheckpointFiles.write(dir, CheckpointFiles.configJson(ALGORITHM, CHECKPOINT_VERSION, meta), model, state);
+    }
+
+    /** Loads a checkpoint written by {@link #save} onto the CPU. */
+    public static DqnAgent load(Path dir) {
+        return load(dir, ComputeDevice.CPU);
+    }
+
+    /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
+    public static DqnAgent load(Path dir, ComputeDevice device) {
+        CheckpointFiles.Checkpoint checkpoint = CheckpointFiles.read(dir, ALGORITHM, CHECKPOINT_VERSION);
+        JsonNode meta = checkpoint.algorithmConfig();
+        int observations = AgentCheckpoints.requireInt(meta, "observations", dir);
+        int actions = AgentCheckpoints.requireInt(meta, "actions", dir);
+        if (meta.get("agent") == null) {
+            throw new UserInputException("checkpoint " + dir + ": config.json has no 'agent' settings");
+        }
+        Config config = AgentCheckpoints.config(meta.get("agent"), Config.class, dir);
+        DqnAgent agent = new DqnAgent(observations, actions, config, device);
+        try {
+            AgentCheckpoints.readParameters(checkpoint.model(), "", agent.online.parameters);
+            AgentCheckpoints.readParameters(checkpoint.state(), "target.", agent.target.parameters);
+            AgentCheckpoints.readOptimizer(checkpoint.state(), "adam.", agent.optimizer, agent.online.parameters.size());
+            agent.updates = AgentCheckpoints.readLong(checkpoint.state(), "updates");
+            AgentCheckpoints.readRng(checkpoint.state(), "rng.exploration", agent.explorationRng);
+        } catch (RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+        return agent;
+    }
+
     /** The loss of the last update (a device-to-host read on CUDA). */
     @Override
     public float lastLoss() {
@@ -417,18 +479,6 @@ public final class DqnAgent implements OffPolicyAgent {
 
     io.rltrader.nn.ParameterSet targetParameters() {
         return target.parameters;
-    }
-
-    Adam optimizer() {
-        return optimizer;
-    }
-
-    Rng explorationRng() {
-        return explorationRng;
-    }
-
-    void restoreUpdates(long count) {
-        this.updates = count;
     }
 
     /**

@@ -1,0 +1,113 @@
+package io.rltrader.agent;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rltrader.nn.ComputeDevice;
+import io.rltrader.nn.DeviceTensors;
+import io.rltrader.nn.Optimizer;
+import io.rltrader.nn.ParameterSet;
+import io.rltrader.nn.SafeTensorsFile;
+import io.rltrader.util.Rng;
+import io.rltrader.util.UserInputException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * The pieces every agent's checkpoint is made of, on top of {@link io.rltrader.nn.CheckpointFiles}:
+ * parameters under their layer names (the model file, readable from Python with the safetensors
+ * package), optimizer moments and counters, generator states (the state file), and the agent's
+ * config record as JSON. Reading checks every name, dtype, shape and that weights are finite.
+ */
+final class AgentCheckpoints {
+    static final ObjectMapper JSON = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+        .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+
+    private AgentCheckpoints() {
+    }
+
+    static void writeParameters(SafeTensorsFile.Writer writer, String prefix, ParameterSet parameters) {
+        float[] flat = parameters.toArray();
+        for (ParameterSet.Parameter p : parameters.parameters()) {
+            float[] values = Arrays.copyOfRange(flat, (int) p.offset(), (int) (p.offset() + p.size()));
+            writer.add(prefix + p.name(), p.shape(), values);
+        }
+    }
+
+    static void readParameters(SafeTensorsFile file, String prefix, ParameterSet parameters) {
+        float[] flat = new float[(int) parameters.size()];
+        for (ParameterSet.Parameter p : parameters.parameters()) {
+            String name = prefix + p.name();
+            file.requireTensor(name, SafeTensorsFile.DType.F32, p.shape());
+            float[] values = file.requireFinite(name).toFloatArray();
+            System.arraycopy(values, 0, flat, (int) p.offset(), values.length);
+        }
+        parameters.load(flat);
+    }
+
+    static void writeOptimizer(SafeTensorsFile.Writer writer, String prefix, Optimizer optimizer, long size) {
+        for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
+            writer.add(prefix + e.getKey(), new long[] {size}, download(e.getValue(), (int) size));
+        }
+        writer.add(prefix + "step", new long[0], new long[] {optimizer.steps()});
+    }
+
+    static void readOptimizer(SafeTensorsFile file, String prefix, Optimizer optimizer, long size) {
+        for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
+            String name = prefix + e.getKey();
+            file.requireTensor(name, SafeTensorsFile.DType.F32, size);
+            float[] values = file.requireFinite(name).toFloatArray();
+            try (DeviceTensors staging = new DeviceTensors(ComputeDevice.CPU)) {
+                Tensor host = staging.zeros(size);
+                io.rltrader.nn.HostFloats.put(staging.host(host), values);
+                e.getValue().copy_(host);
+            }
+        }
+        optimizer.restoreSteps(readLong(file, prefix + "step"));
+    }
+
+    static void writeRng(SafeTensorsFile.Writer writer, String name, Rng rng) {
+        long[] state = rng.saveState();
+        writer.add(name, new long[] {state.length}, state);
+    }
+
+    static void readRng(SafeTensorsFile file, String name, Rng rng) {
+        long[] state = file.requireTensor(name, SafeTensorsFile.DType.I64, 3).toLongArray();
+        rng.restoreState(state);
+    }
+
+    static long readLong(SafeTensorsFile file, String name) {
+        return file.requireTensor(name, SafeTensorsFile.DType.I64).toLongArray()[0];
+    }
+
+    static <T> T config(JsonNode node, Class<T> type, Path dir) {
+        try {
+            return JSON.treeToValue(node, type);
+        } catch (UserInputException e) {
+            throw new UserInputException("checkpoint " + dir + ": " + e.getMessage());
+        } catch (Exception e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
+            throw new UserInputException("checkpoint " + dir + ": config.json does not describe a valid "
+                + type.getSimpleName() + ": " + message);
+        }
+    }
+
+    static int requireInt(JsonNode node, String field, Path dir) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToInt()) {
+            throw new UserInputException("checkpoint " + dir + ": config.json needs an integer '" + field + "'");
+        }
+        return value.intValue();
+    }
+
+    private static float[] download(Tensor tensor, int count) {
+        try (DeviceTensors staging = new DeviceTensors(ComputeDevice.CPU)) {
+            Tensor host = staging.zeros(count);
+            host.copy_(tensor);
+            return io.rltrader.nn.HostFloats.get(staging.host(host), count);
+        }
+    }
+}
