@@ -101,7 +101,8 @@ class OptimizerReferenceTest {
                     arena.upload(params.gradients(), grads[s], SIZE);
                     optimizer.step();
                     adamReference(p, m, v, grads[s], s + 1, rate, config);
-                    assertArrayEquals(grads[s], params.gradientsToArray(), "step " + (s + 1) + " leaves gradients as they were");
+                    assertArrayEquals(grads[s], params.gradientsToArray(),
+                        "step " + (s + 1) + " leaves the gradients as they were");
                 }
                 assertEquals(STEPS, optimizer.steps());
                 float[] actual = params.toArray();
@@ -134,7 +135,8 @@ class OptimizerReferenceTest {
                 float[] actual = params.toArray();
                 assertClose("parameters", actual, toFloat(p));
                 if (momentum > 0) {
-                    assertClose("momentum_buffer", Autograd.read(optimizer.state().get("momentum_buffer")), toFloat(buf));
+                    assertClose("momentum_buffer", Autograd.read(optimizer.state().get("momentum_buffer")),
+                        toFloat(buf));
                 }
             }
         }

@@ -14,14 +14,15 @@ import org.bytedeco.pytorch.Tensor;
  * 1/D ({@code mean.addmv_(x, invD, 0, 1)}), broadcast back over the row through an {@code expand}
  * view made at bind time; the centered rows are centered once more with their own mean (which
  * removes the rounding error of a float mean when the rows share an offset large against their
- * spread), and the variance is the same GEMV over the squared centered input. Backward, with {@code dxhat = dy * gamma}:
+ * spread), and the variance is the same GEMV over the squared centered input. Backward, with
+ * {@code dxhat = dy * gamma}:
  * <pre>
  *   dx     = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
  *   dgamma = sum_b dy * xhat
  *   dbeta  = sum_b dy
  * </pre>
  * where the means run over features (GEMV with 1/D) and the sums over the batch (GEMV with ones).
- * About twelve forward and fourteen backward native calls, all in place into preallocated tensors.
+ * Fifteen forward and fourteen backward native calls, all in place into preallocated tensors.
  */
 public final class LayerNorm implements Layer {
     /** PyTorch's default {@code eps}. */
@@ -38,7 +39,8 @@ public final class LayerNorm implements Layer {
 
     public LayerNorm(ParameterSet.Builder parameters, String name, int features, double epsilon) {
         if (features <= 0) {
-            throw new IllegalArgumentException("layer norm " + name + " needs a positive feature count, got " + features);
+            throw new IllegalArgumentException("layer norm " + name + " needs a positive feature count, got "
+                + features);
         }
         if (!(epsilon > 0)) {
             throw new IllegalArgumentException("layer norm " + name + " needs a positive epsilon, got " + epsilon);
