@@ -14,6 +14,20 @@ final class Autograd {
         return source.detach().clone().requires_grad_(true);
     }
 
+    /**
+     * A float64 CPU leaf tensor with requires_grad holding {@code source}'s values: references in
+     * double precision measure the hand-written float32 pass against the exact result rather than
+     * against LibTorch's own float32 rounding (which differs where the maths cancels).
+     */
+    static Tensor leaf64(Tensor source) {
+        return source.detach().to(torch.ScalarType.Double).clone().requires_grad_(true);
+    }
+
+    /** A float64 constant holding {@code source}'s values. */
+    static Tensor constant64(Tensor source) {
+        return source.detach().to(torch.ScalarType.Double).clone();
+    }
+
     /** A constant CPU tensor (no grad) holding a copy of {@code source}. */
     static Tensor constant(Tensor source) {
         return source.detach().clone();

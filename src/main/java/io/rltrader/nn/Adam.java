@@ -13,7 +13,8 @@ import org.bytedeco.pytorch.Tensor;
  * {@code v = b2 v + (1-b2) g^2}, {@code p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}; AdamW
  * first multiplies {@code p} by {@code 1 - lr*wd}; Adam with weight decay adds {@code wd*p} to g.
  *
- * <p>Eight in-place ops per step for the whole model. The step-dependent factors live in 0-dim CPU
+ * <p>Eight in-place ops per step for the whole model (one more with decoupled weight decay, two more
+ * with coupled); the gradients are left as they were. The step-dependent factors live in 0-dim CPU
  * tensors that Java rewrites (a Scalar operand would cost a native allocation per call); the
  * denominator is pre-scaled so that the final update is one {@code addcdiv_} with value -1.
  */
@@ -109,7 +110,11 @@ public final class Adam implements Optimizer {
                 decayFactorHost.putFloat(0, (float) (1 - learningRate * config.weightDecay()));
                 p.mul_(decayFactor);
             } else {
-                g.add_(p, weightDecay);
+                // g + wd * p goes into the denominator's buffer (free until the moments are updated):
+                // adding it to the gradients in place would leave them changed after the step, as
+                // PyTorch's Adam does not.
+                denominator.copy_(g).add_(p, weightDecay);
+                g = denominator;
             }
         }
         firstMoment.lerp_(g, oneMinusBeta1);

@@ -1,5 +1,6 @@
 package io.rltrader.nn;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
@@ -35,6 +36,24 @@ public final class Sequential implements Layer {
         }
         layers[hidden.length] = new Dense(parameters, prefix + "." + hidden.length, width, out, outputActivation);
         return new Sequential(List.of(layers));
+    }
+
+    /**
+     * As {@link #mlp}, with a {@link LayerNorm} after each hidden layer (after its activation:
+     * {@code Dense+act -> LayerNorm -> Dense+act -> LayerNorm -> ... -> Dense}). The norm after hidden
+     * layer i has parameters {@code prefix.i.norm.weight} and {@code prefix.i.norm.bias}.
+     */
+    public static Sequential mlpWithLayerNorm(ParameterSet.Builder parameters, String prefix, int in, int[] hidden,
+                                              int out, Activation hiddenActivation, Activation outputActivation) {
+        List<Layer> layers = new ArrayList<>();
+        int width = in;
+        for (int i = 0; i < hidden.length; i++) {
+            layers.add(new Dense(parameters, prefix + "." + i, width, hidden[i], hiddenActivation));
+            layers.add(new LayerNorm(parameters, prefix + "." + i + ".norm", hidden[i]));
+            width = hidden[i];
+        }
+        layers.add(new Dense(parameters, prefix + "." + hidden.length, width, out, outputActivation));
+        return new Sequential(layers);
     }
 
     public List<Layer> layers() {
