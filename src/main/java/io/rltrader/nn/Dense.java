@@ -67,6 +67,7 @@ public final class Dense implements Layer {
         private final Tensor preGradT;
         private final Tensor elu;
         private final Tensor one;
+        private final Tensor zeroTensor;
         private final Tensor onesBatch;
         private final Scalar zero = NativeConstants.ZERO;
         private final Scalar unit = NativeConstants.ONE;
@@ -80,6 +81,7 @@ public final class Dense implements Layer {
             this.biasRows = arena.own(bias.value().expand(binding.batch(), out));
             this.elu = activation == Activation.ELU ? binding.activation(out) : null;
             this.one = activation == Activation.ELU || activation == Activation.TANH ? arena.constant(1.0) : null;
+            this.zeroTensor = activation == Activation.ELU ? arena.constant(0.0) : null;
             if (binding.training()) {
                 this.preGrad = activation == Activation.IDENTITY ? gradOutput : binding.gradient(out);
                 this.preGradT = arena.own(preGrad.t());
@@ -99,7 +101,7 @@ public final class Dense implements Layer {
                 case TANH -> output.tanh_();
                 case ELU -> {
                     // elu(x) = relu(x) + exp(min(x, 0)) - 1; exp(min(x, 0)) is also the derivative.
-                    elu.copy_(output).clamp_max_(zero).exp_();
+                    elu.copy_(output).clamp_max_(zeroTensor).exp_();
                     output.relu_().add_(elu).sub_(one);
                 }
                 case IDENTITY -> {

@@ -15,6 +15,7 @@ public final class GradientClipper implements AutoCloseable {
     private final Tensor coefficient;
     private final Tensor epsilon;
     private final Tensor maxNorm;
+    private final Tensor one;
     private final double maxNormValue;
     private Tensor squaredNorm;
 
@@ -27,6 +28,7 @@ public final class GradientClipper implements AutoCloseable {
         this.coefficient = arena.zeros(1);
         this.epsilon = arena.constant(1e-6);
         this.maxNorm = arena.constant(maxNorm);
+        this.one = arena.constant(1.0);
         this.maxNormValue = maxNorm;
     }
 
@@ -34,7 +36,7 @@ public final class GradientClipper implements AutoCloseable {
     public void clip() {
         squaredNorm = parameters.gradientSquaredNorm();
         coefficient.copy_(squaredNorm).sqrt_().add_(epsilon).reciprocal_().mul_(maxNorm)
-            .clamp_max_(NativeConstants.ONE);
+            .clamp_max_(one);
         parameters.gradients().mul_(coefficient);
     }
 

@@ -42,8 +42,8 @@ public final class RegressionLoss {
     private final Tensor gradientScale;
     private final Tensor value;
     private final DeviceTensors arena;
-    private final Scalar lowerBound;
-    private final Scalar upperBound;
+    private final Tensor lowerBound;
+    private final Tensor upperBound;
 
     /**
      * @param prediction     float32 [B]
@@ -69,8 +69,8 @@ public final class RegressionLoss {
         this.meanWeights = arena.full(1.0 / batch, batch);
         this.gradientScale = arena.constant(kind == Kind.MSE ? 2.0 / batch : 1.0 / batch);
         this.value = arena.zeros(1);
-        this.lowerBound = arena.scalar(-huberDelta);
-        this.upperBound = arena.scalar(huberDelta);
+        this.lowerBound = arena.constant(-huberDelta);
+        this.upperBound = arena.constant(huberDelta);
     }
 
     /** Computes the loss into {@link #value()} and its gradient into the bound gradient tensor. */
