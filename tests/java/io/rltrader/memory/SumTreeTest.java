@@ -20,11 +20,21 @@ class SumTreeTest {
             tree.set(leaf, priority);
             leaves[leaf] = priority;
         }
-        for (int node = 1; node < tree.leafNodes(); node++) {
-            assertEquals(tree.nodeSum(2 * node) + tree.nodeSum(2 * node + 1), tree.nodeSum(node), 0.0,
-                "sum at node " + node);
-            assertEquals(Math.min(tree.nodeMin(2 * node), tree.nodeMin(2 * node + 1)), tree.nodeMin(node), 0.0,
-                "min at node " + node);
+        assertEquals(1, tree.levelNodes(tree.levels() - 1), "one root");
+        for (int level = 1; level < tree.levels(); level++) {
+            assertEquals((tree.levelNodes(level - 1) + SumTree.FANOUT - 1) / SumTree.FANOUT, tree.levelNodes(level));
+            for (int node = 0; node < tree.levelNodes(level); node++) {
+                double sum = 0;
+                double min = Double.POSITIVE_INFINITY;
+                int first = node * SumTree.FANOUT;
+                int end = Math.min(first + SumTree.FANOUT, tree.levelNodes(level - 1));
+                for (int child = first; child < end; child++) {
+                    sum += tree.nodeSum(level - 1, child);
+                    min = Math.min(min, tree.nodeMin(level - 1, child));
+                }
+                assertEquals(sum, tree.nodeSum(level, node), 0.0, "sum at node " + node + " of level " + level);
+                assertEquals(min, tree.nodeMin(level, node), 0.0, "min at node " + node + " of level " + level);
+            }
         }
         double total = 0;
         double min = Double.POSITIVE_INFINITY;
