@@ -57,6 +57,8 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
     private final Rng rng;
     private double maxRawPriority = 1.0;
     private long samples;
+    /** The stratified masses of a sample, searched together; grown to the largest batch seen. */
+    private double[] masses = new double[0];
 
     public PrioritizedReplayBuffer(Config config) {
         this.config = config;
@@ -99,10 +101,14 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
         double total = tree.total();
         double segment = total / batchSize;
         double minPriority = tree.min();
-        UnsafeBuffer indices = batch.indicesMemory;
-        for (int i = 0; i < batchSize; i++) {
-            indices.putLong(i * Long.BYTES, tree.find((i + rng.nextDouble()) * segment));
+        if (masses.length < batchSize) {
+            masses = new double[batchSize];
         }
+        for (int i = 0; i < batchSize; i++) {
+            masses[i] = (i + rng.nextDouble()) * segment;
+        }
+        UnsafeBuffer indices = batch.indicesMemory;
+        tree.findAll(masses, batchSize, indices.addressOffset());
         store.copyTransitionsInto(batch, config.replay().nStep(), config.replay().gamma());
         UnsafeBuffer weights = batch.weightsMemory;
         for (int i = 0; i < batchSize; i++) {

@@ -16,9 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * a search reads one line per level (5 for 10 000 leaves, 7 for a million; a binary tree reads 14 and
  * 20) and picks the child without branches. Sums and minimums are two such arrays in one block.
  *
- * <p>Parents are always recomputed from all their children, summed left to right (never updated by
- * a delta), so {@code sum(node) == ((c0 + c1) + c2) + ... + c7} holds exactly and rounding cannot
- * drift; the search forms its prefix sums in the same order. Unset and padding leaves have priority
+ * <p>Parents are always recomputed from all their children (never updated by a delta), summed
+ * pairwise, so {@code sum(node) == ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))} holds exactly and
+ * rounding cannot drift; the search forms its prefix sums from the same partial sums. Unset and padding leaves have priority
  * 0 (and +infinity in the min tree), so a search never lands on them.
  */
 public final class SumTree {
@@ -148,10 +148,9 @@ public final class SumTree {
     private void recompute(int level, int node) {
         long children = levelAddress[level - 1] + (long) node * GROUP_BYTES;
         long target = levelAddress[level] + (long) node * NODE_BYTES;
-        double sum = UnsafeApi.getDouble(children);
+        double sum = groupSum(children);
         double min = UnsafeApi.getDouble(children + minDelta);
         for (int c = 1; c < FANOUT; c++) {
-            sum += UnsafeApi.getDouble(children + c * NODE_BYTES);
             min = Math.min(min, UnsafeApi.getDouble(children + minDelta + c * NODE_BYTES));
         }
         UnsafeApi.putDouble(target, sum);
@@ -176,48 +175,125 @@ public final class SumTree {
     }
 
     /**
+     * The sum of the 8 nodes at {@code children}, added pairwise: {@code ((c0 + c1) + (c2 + c3)) +
+     * ((c4 + c5) + (c6 + c7))}. The search forms its prefix sums from the same partial sums (three
+     * additions deep rather than seven), so a node's sum and its children's prefixes agree.
+     */
+    private static double groupSum(long children) {
+        double q01 = UnsafeApi.getDouble(children) + UnsafeApi.getDouble(children + 8);
+        double q23 = UnsafeApi.getDouble(children + 16) + UnsafeApi.getDouble(children + 24);
+        double q45 = UnsafeApi.getDouble(children + 32) + UnsafeApi.getDouble(children + 40);
+        double q67 = UnsafeApi.getDouble(children + 48) + UnsafeApi.getDouble(children + 56);
+        return (q01 + q23) + (q45 + q67);
+    }
+
+    /**
      * The leaf whose cumulative range contains {@code mass}, for {@code 0 <= mass < total()}: leaf
      * {@code j} is found for mass in {@code [sum(0..j-1), sum(0..j))}. A mass at or past the total
      * (rounding) returns the last leaf with a positive priority; a zero-priority leaf is never returned
      * while the total is positive.
-     *
-     * <p>Per level: the child is the first whose inclusive prefix sum exceeds the mass, counted
-     * without branches (a binary tree's left/right branch is a coin flip the predictor loses half
-     * the time), capped at the last child with a positive sum for masses past the node's sum.
      */
     public int find(double mass) {
         int node = 0;
         for (int level = levels - 2; level >= 0; level--) {
             long children = levelAddress[level] + (long) node * GROUP_BYTES;
-            double s0 = UnsafeApi.getDouble(children);
-            double s1 = UnsafeApi.getDouble(children + 8);
-            double s2 = UnsafeApi.getDouble(children + 16);
-            double s3 = UnsafeApi.getDouble(children + 24);
-            double s4 = UnsafeApi.getDouble(children + 32);
-            double s5 = UnsafeApi.getDouble(children + 40);
-            double s6 = UnsafeApi.getDouble(children + 48);
-            double s7 = UnsafeApi.getDouble(children + 56);
-            double p0 = s0;
-            double p1 = p0 + s1;
-            double p2 = p1 + s2;
-            double p3 = p2 + s3;
-            double p4 = p3 + s4;
-            double p5 = p4 + s5;
-            double p6 = p5 + s6;
-            int passed = below(p0, mass) + below(p1, mass) + below(p2, mass) + below(p3, mass)
-                + below(p4, mass) + below(p5, mass) + below(p6, mass);
-            int lastPositive = positive(s1) | positive(s2) << 1 | positive(s3) << 2 | positive(s4) << 3
-                | positive(s5) << 4 | positive(s6) << 5 | positive(s7) << 6;
-            lastPositive = 32 - Integer.numberOfLeadingZeros(lastPositive);
-            int child = Math.min(passed, lastPositive);
-            // The sum of the children left of `child`, added in the same order as p0..p6 (the other
-            // terms are +0.0), so it equals that prefix exactly.
-            double skipped = s0 * left(0, child) + s1 * left(1, child) + s2 * left(2, child) + s3 * left(3, child)
-                + s4 * left(4, child) + s5 * left(5, child) + s6 * left(6, child);
-            mass -= skipped;
+            int child = child(children, mass);
+            mass -= prefixBefore(children, child);
             node = node * FANOUT + child;
         }
         return node;
+    }
+
+    /**
+     * {@link #find} for {@code count} masses, the leaves written as int64 to the raw address
+     * {@code leaves} (checked by the caller). Four searches descend in lockstep: one search is a chain
+     * of dependent loads and compares that leaves most of the core idle, four keep it busy.
+     */
+    void findAll(double[] masses, int count, long leaves) {
+        int i = 0;
+        for (; i + 4 <= count; i += 4) {
+            double m0 = masses[i];
+            double m1 = masses[i + 1];
+            double m2 = masses[i + 2];
+            double m3 = masses[i + 3];
+            int n0 = 0;
+            int n1 = 0;
+            int n2 = 0;
+            int n3 = 0;
+            for (int level = levels - 2; level >= 0; level--) {
+                long base = levelAddress[level];
+                long a0 = base + (long) n0 * GROUP_BYTES;
+                long a1 = base + (long) n1 * GROUP_BYTES;
+                long a2 = base + (long) n2 * GROUP_BYTES;
+                long a3 = base + (long) n3 * GROUP_BYTES;
+                int c0 = child(a0, m0);
+                int c1 = child(a1, m1);
+                int c2 = child(a2, m2);
+                int c3 = child(a3, m3);
+                m0 -= prefixBefore(a0, c0);
+                m1 -= prefixBefore(a1, c1);
+                m2 -= prefixBefore(a2, c2);
+                m3 -= prefixBefore(a3, c3);
+                n0 = n0 * FANOUT + c0;
+                n1 = n1 * FANOUT + c1;
+                n2 = n2 * FANOUT + c2;
+                n3 = n3 * FANOUT + c3;
+            }
+            UnsafeApi.putLong(leaves + (long) i * Long.BYTES, n0);
+            UnsafeApi.putLong(leaves + (long) (i + 1) * Long.BYTES, n1);
+            UnsafeApi.putLong(leaves + (long) (i + 2) * Long.BYTES, n2);
+            UnsafeApi.putLong(leaves + (long) (i + 3) * Long.BYTES, n3);
+        }
+        for (; i < count; i++) {
+            UnsafeApi.putLong(leaves + (long) i * Long.BYTES, find(masses[i]));
+        }
+    }
+
+    /**
+     * Which of the 8 children at {@code children} holds {@code mass}: the number of prefix sums
+     * {@code P1..P7} at or below it (the prefixes rise, so that is the first child whose range
+     * exceeds the mass), counted without branches (a binary tree's left/right branch is a coin flip
+     * the predictor loses half the time), capped at the last child with a positive sum for a mass
+     * past the node's sum.
+     */
+    private static int child(long children, double mass) {
+        double s0 = UnsafeApi.getDouble(children);
+        double s1 = UnsafeApi.getDouble(children + 8);
+        double s2 = UnsafeApi.getDouble(children + 16);
+        double s3 = UnsafeApi.getDouble(children + 24);
+        double s4 = UnsafeApi.getDouble(children + 32);
+        double s5 = UnsafeApi.getDouble(children + 40);
+        double s6 = UnsafeApi.getDouble(children + 48);
+        double s7 = UnsafeApi.getDouble(children + 56);
+        double q01 = s0 + s1;
+        double h0 = q01 + (s2 + s3);
+        double q45 = s4 + s5;
+        // P_k, the sum of children 0..k-1, associated as groupSum would with the rest zero
+        int passed = below(s0, mass) + below(q01, mass) + below(q01 + s2, mass) + below(h0, mass)
+            + below(h0 + s4, mass) + below(h0 + q45, mass) + below(h0 + (q45 + s6), mass);
+        int positive = positive(s1) | positive(s2) << 1 | positive(s3) << 2 | positive(s4) << 3
+            | positive(s5) << 4 | positive(s6) << 5 | positive(s7) << 6;
+        int lastPositive = 32 - Integer.numberOfLeadingZeros(positive);
+        return Math.min(passed, lastPositive);
+    }
+
+    /**
+     * The prefix sum {@code P_child} of the children at {@code children} (0 for child 0), as
+     * {@link #child} forms it: the pairwise sum of the children with those from {@code child} on
+     * masked to +0.0 by their bits (no branch, and no int-to-double conversion on the path).
+     */
+    private static double prefixBefore(long children, int child) {
+        double q01 = masked(children, 0, child) + masked(children, 1, child);
+        double q23 = masked(children, 2, child) + masked(children, 3, child);
+        double q45 = masked(children, 4, child) + masked(children, 5, child);
+        double q67 = masked(children, 6, child) + masked(children, 7, child);
+        return (q01 + q23) + (q45 + q67);
+    }
+
+    /** Child {@code index} when it lies left of {@code child}, else +0.0. */
+    private static double masked(long children, int index, int child) {
+        long keep = (long) ((index - child) >> 31);
+        return Double.longBitsToDouble(UnsafeApi.getLong(children + index * NODE_BYTES) & keep);
     }
 
     /** 1 when {@code prefix <= mass}, else 0. */
@@ -228,11 +304,6 @@ public final class SumTree {
     /** 1 when {@code sum > 0}, else 0. */
     private static int positive(double sum) {
         return sum > 0.0 ? 1 : 0;
-    }
-
-    /** 1.0 when child {@code index} lies left of {@code child}, else 0.0. */
-    private static double left(int index, int child) {
-        return (index - child) >>> 31;
     }
 
     /** Sum at node {@code node} of {@code level} (0 = leaves, {@link #levels()} - 1 = root), for checking the invariant. */
