@@ -41,6 +41,9 @@ public class ReplayBenchmark {
     private PrioritizedReplayBuffer prioritized;
     private TransitionBatch batch;
     private UnsafeBuffer obs;
+    private static final int FLOOR_RECORD_BYTES = 80;
+    private UnsafeBuffer floorMemory;
+    private final Rng floorRng = new Rng(1);
     private UnsafeBuffer actions;
     private UnsafeBuffer rewards;
     private UnsafeBuffer nextObs;
@@ -62,6 +65,10 @@ public class ReplayBenchmark {
         finalObs = OffHeap.allocate(ENVS * OBS_DIM * 4L);
         terminated = OffHeap.allocate(ENVS);
         truncated = OffHeap.allocate(ENVS);
+        floorMemory = OffHeap.allocate((long) uniform.store().capacity() * FLOOR_RECORD_BYTES);
+        for (int i = 0; i < floorMemory.capacity(); i += 4096) {
+            floorMemory.putByte(i, (byte) 1);
+        }
         Rng rng = new Rng(7);
         for (int step = 0; step < capacity / ENVS + 10; step++) {
             for (int i = 0; i < ENVS * OBS_DIM; i++) {
@@ -82,6 +89,23 @@ public class ReplayBenchmark {
         for (int i = 0; i < BATCH; i++) {
             batch.tdErrorsMemory().putFloat(i * 4, (float) rng.nextGaussian());
         }
+    }
+
+    /**
+     * The memory floor of {@link #uniformSample256}: the same 256 uniform draws, each reading one
+     * word from both cache lines of an 80-byte record in a block the size of the store, with no
+     * copying. Sampling cannot beat this once the store outgrows the caches and the TLB.
+     */
+    @Benchmark
+    @ItemsPerOp(value = BATCH, unit = "sample")
+    public long randomRecordReadFloor256() {
+        int stored = uniform.size();
+        long touched = 0;
+        for (int i = 0; i < BATCH; i++) {
+            int index = floorRng.nextInt(stored) * FLOOR_RECORD_BYTES;
+            touched += floorMemory.getLong(index) + floorMemory.getLong(index + FLOOR_RECORD_BYTES - Long.BYTES);
+        }
+        return touched;
     }
 
     @TearDown(Level.Trial)

@@ -20,11 +20,22 @@ class SumTreeTest {
             tree.set(leaf, priority);
             leaves[leaf] = priority;
         }
-        for (int node = 1; node < tree.leafNodes(); node++) {
-            assertEquals(tree.nodeSum(2 * node) + tree.nodeSum(2 * node + 1), tree.nodeSum(node), 0.0,
-                "sum at node " + node);
-            assertEquals(Math.min(tree.nodeMin(2 * node), tree.nodeMin(2 * node + 1)), tree.nodeMin(node), 0.0,
-                "min at node " + node);
+        assertEquals(1, tree.levelNodes(tree.levels() - 1), "one root");
+        for (int level = 1; level < tree.levels(); level++) {
+            assertEquals((tree.levelNodes(level - 1) + SumTree.FANOUT - 1) / SumTree.FANOUT, tree.levelNodes(level));
+            for (int node = 0; node < tree.levelNodes(level); node++) {
+                double[] c = new double[SumTree.FANOUT];
+                double min = Double.POSITIVE_INFINITY;
+                int first = node * SumTree.FANOUT;
+                int end = Math.min(first + SumTree.FANOUT, tree.levelNodes(level - 1));
+                for (int child = first; child < end; child++) {
+                    c[child - first] = tree.nodeSum(level - 1, child);
+                    min = Math.min(min, tree.nodeMin(level - 1, child));
+                }
+                double sum = ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]));
+                assertEquals(sum, tree.nodeSum(level, node), 0.0, "sum at node " + node + " of level " + level);
+                assertEquals(min, tree.nodeMin(level, node), 0.0, "min at node " + node + " of level " + level);
+            }
         }
         double total = 0;
         double min = Double.POSITIVE_INFINITY;
@@ -61,6 +72,72 @@ class SumTreeTest {
         tree.set(8, 0);
         assertEquals(6, tree.find(tree.total() + 1));
         assertNotEquals(0.0, priorities[tree.find(0.0)]);
+    }
+
+    @Test
+    void findMatchesALinearScanOnAThreeLevelTreeAlsoInBatches() {
+        int size = 1000;
+        SumTree tree = new SumTree(size);
+        Rng rng = new Rng(9);
+        double[] priorities = new double[size];
+        for (int leaf = 0; leaf < size; leaf++) {
+            // integers keep every prefix sum exact, so the reference needs no tolerance
+            priorities[leaf] = rng.nextInt(4) == 0 ? 0 : 1 + rng.nextInt(20);
+            tree.set(leaf, priorities[leaf]);
+        }
+        double[] masses = new double[257];
+        for (int i = 0; i < masses.length; i++) {
+            masses[i] = rng.nextDouble() * tree.total();
+        }
+        masses[0] = 0;
+        masses[1] = tree.total();
+        org.agrona.concurrent.UnsafeBuffer found = io.rltrader.util.OffHeap.allocate(masses.length * 8L);
+        tree.findAll(masses, masses.length, found.addressOffset());
+        for (int i = 0; i < masses.length; i++) {
+            int expected = -1;
+            double cumulative = 0;
+            for (int leaf = 0; leaf < size; leaf++) {
+                if (priorities[leaf] > 0) {
+                    expected = leaf;
+                }
+                cumulative += priorities[leaf];
+                if (masses[i] < cumulative) {
+                    break;
+                }
+            }
+            assertEquals(expected, tree.find(masses[i]), "mass " + masses[i]);
+            assertEquals(expected, found.getLong(i * 8), "batched, mass " + masses[i]);
+        }
+    }
+
+    @Test
+    void batchedLeafUpdatesLeaveTheSameTreeAsSingleOnes() {
+        SumTree single = new SumTree(700);
+        SumTree batched = new SumTree(700);
+        Rng rng = new Rng(4);
+        org.agrona.concurrent.UnsafeBuffer leaves = io.rltrader.util.OffHeap.allocate(64 * 8);
+        for (int round = 0; round < 50; round++) {
+            for (int i = 0; i < 64; i++) {
+                int leaf = rng.nextInt(700);
+                double priority = rng.nextDouble();
+                single.set(leaf, priority);
+                batched.putLeaf(leaf, priority);
+                leaves.putLong(i * 8, leaf);
+            }
+            batched.refreshLeaves(leaves.addressOffset(), 64);
+            int first = rng.nextInt(700 - 64);
+            for (int i = 0; i < 64; i++) {
+                single.set(first + i, i);
+                batched.putLeaf(first + i, i);
+            }
+            batched.refreshRange(first, 64);
+        }
+        for (int level = 0; level < single.levels(); level++) {
+            for (int node = 0; node < single.levelNodes(level); node++) {
+                assertEquals(single.nodeSum(level, node), batched.nodeSum(level, node), 0.0);
+                assertEquals(single.nodeMin(level, node), batched.nodeMin(level, node), 0.0);
+            }
+        }
     }
 
     @Test

@@ -57,6 +57,8 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
     private final Rng rng;
     private double maxRawPriority = 1.0;
     private long samples;
+    /** The stratified masses of a sample, searched together; grown to the largest batch seen. */
+    private double[] masses = new double[0];
 
     public PrioritizedReplayBuffer(Config config) {
         this.config = config;
@@ -77,8 +79,9 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
         int firstSlot = store.newestRow() * store.numEnvs();
         double priority = Math.pow(maxRawPriority, config.alpha());
         for (int env = 0; env < n; env++) {
-            tree.set(firstSlot + env, priority);
+            tree.putLeaf(firstSlot + env, priority);
         }
+        tree.refreshRange(firstSlot, n);
     }
 
     /**
@@ -98,14 +101,20 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
         double total = tree.total();
         double segment = total / batchSize;
         double minPriority = tree.min();
-        int nStep = config.replay().nStep();
-        float gamma = config.replay().gamma();
+        if (masses.length < batchSize) {
+            masses = new double[batchSize];
+        }
         for (int i = 0; i < batchSize; i++) {
-            int slot = tree.find((i + rng.nextDouble()) * segment);
-            store.copyTransitionInto(slot, nStep, gamma, batch, i);
+            masses[i] = (i + rng.nextDouble()) * segment;
+        }
+        UnsafeBuffer indices = batch.indicesMemory;
+        tree.findAll(masses, batchSize, indices.addressOffset());
+        store.copyTransitionsInto(batch, config.replay().nStep(), config.replay().gamma());
+        UnsafeBuffer weights = batch.weightsMemory;
+        for (int i = 0; i < batchSize; i++) {
             // (N P(i))^-beta / (N P_min)^-beta == (p_i / p_min)^-beta
-            double weight = Math.pow(tree.get(slot) / minPriority, -beta);
-            batch.weightsMemory.putFloat(i * Float.BYTES, (float) weight);
+            double weight = Math.pow(tree.get((int) indices.getLong(i * Long.BYTES)) / minPriority, -beta);
+            weights.putFloat(i * Float.BYTES, (float) weight);
         }
     }
 
@@ -124,19 +133,31 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
     public void updatePriorities(TransitionBatch batch, UnsafeBuffer tdErrors, int offset) {
         float alpha = config.alpha();
         float epsilon = config.epsilon();
-        double maxSeen = maxRawPriority;
-        for (int i = 0, n = batch.size(); i < n; i++) {
+        int n = batch.size();
+        UnsafeBuffer indices = batch.indicesMemory;
+        // Everything is checked before the first leaf changes, so a bad input leaves the tree consistent.
+        for (int i = 0; i < n; i++) {
+            long slot = indices.getLong(i * Long.BYTES);
+            if (slot < 0 || slot >= tree.size()) {
+                throw new IndexOutOfBoundsException("batch row " + i + " holds slot " + slot + ", outside [0, "
+                    + tree.size() + "): the batch was not sampled from this buffer");
+            }
             float error = tdErrors.getFloat(offset + i * Float.BYTES);
             if (!Float.isFinite(error)) {
                 throw new IllegalArgumentException("TD error " + error + " at batch row " + i
                     + " is not finite; the learner diverged");
             }
-            double raw = Math.abs(error) + (double) epsilon;
-            tree.set(batch.index(i), Math.pow(raw, alpha));
+        }
+        double maxSeen = maxRawPriority;
+        for (int i = 0; i < n; i++) {
+            double raw = Math.abs(tdErrors.getFloat(offset + i * Float.BYTES)) + (double) epsilon;
+            tree.putLeaf((int) indices.getLong(i * Long.BYTES), Math.pow(raw, alpha));
             if (raw > maxSeen) {
                 maxSeen = raw;
             }
         }
+        // Ancestors once per batch, level by level: a sampled batch shares most of them.
+        tree.refreshLeaves(indices.addressOffset(), n);
         maxRawPriority = maxSeen;
     }
 

@@ -86,11 +86,15 @@ public final class ReplayBuffer implements TransitionSink {
                 + stored + " stored transitions; collect more before training");
         }
         batch.requireCompatible(store);
-        int nStep = config.nStep();
-        float gamma = config.gamma();
+        // All indices first: the copy then has every miss of the batch available at once.
+        UnsafeBuffer indices = batch.indicesMemory;
         for (int i = 0; i < batchSize; i++) {
-            store.copyTransitionInto(rng.nextInt(stored), nStep, gamma, batch, i);
-            batch.weightsMemory.putFloat(i * Float.BYTES, 1f);
+            indices.putLong(i * Long.BYTES, rng.nextInt(stored));
+        }
+        store.copyTransitionsInto(batch, config.nStep(), config.gamma());
+        UnsafeBuffer weights = batch.weightsMemory;
+        for (int i = 0; i < batchSize; i++) {
+            weights.putFloat(i * Float.BYTES, 1f);
         }
     }
 

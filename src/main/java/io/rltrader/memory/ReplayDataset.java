@@ -79,14 +79,13 @@ public final class ReplayDataset {
             Writer writer = new Writer(channel, crc);
             writer.write(header);
             int oldest = store.oldestRow();
-            int obsRowBytes = numEnvs * obsDim * Float.BYTES;
-            int actRowBytes = numEnvs * action.bytes();
-            writer.words(store.observations, oldest, rows, store.rowCapacity(), obsRowBytes);
-            writer.words(store.actions, oldest, rows, store.rowCapacity(), actRowBytes);
-            writer.words(store.rewards, oldest, rows, store.rowCapacity(), numEnvs * Float.BYTES);
-            writer.words(store.nextObservations, oldest, rows, store.rowCapacity(), obsRowBytes);
-            writer.bytes(store.terminated, oldest, rows, store.rowCapacity(), numEnvs);
-            writer.bytes(store.truncated, oldest, rows, store.rowCapacity(), numEnvs);
+            int obsBytes = obsDim * Float.BYTES;
+            writer.words(store, TransitionRecordDescriptor.OBSERVATION_OFFSET, obsBytes, oldest, rows);
+            writer.words(store, store.actionOffset, action.bytes(), oldest, rows);
+            writer.words(store, TransitionRecordDescriptor.REWARD_OFFSET, Float.BYTES, oldest, rows);
+            writer.words(store, store.nextObservationOffset, obsBytes, oldest, rows);
+            writer.bytes(store, TransitionRecordDescriptor.TERMINATED_OFFSET, oldest, rows);
+            writer.bytes(store, TransitionRecordDescriptor.TRUNCATED_OFFSET, oldest, rows);
             writer.flush();
             ByteBuffer trailer = ByteBuffer.allocate(TRAILER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             trailer.putInt(0, (int) crc.getValue());
@@ -294,30 +293,36 @@ public final class ReplayDataset {
             }
         }
 
-        /** Rows of 4-byte words (float32/int32) from the ring, oldest first, as little-endian. */
-        void words(UnsafeBuffer source, int oldest, int rows, int rowCapacity, int rowBytes) throws IOException {
+        /**
+         * One field of every stored transition, oldest row first, as little-endian 4-byte words
+         * (float32/int32): the file keeps a section per field while the store keeps a record per slot.
+         */
+        void words(TransitionStore store, int fieldOffset, int fieldBytes, int oldest, int rows) throws IOException {
+            UnsafeBuffer records = store.records;
             for (int c = 0; c < rows; c++) {
-                int row = (oldest + c) % rowCapacity;
-                int from = row * rowBytes;
-                for (int i = 0; i < rowBytes; i += Integer.BYTES) {
-                    if (staging.remaining() < Integer.BYTES) {
-                        flush();
+                int firstSlot = ((oldest + c) % store.rowCapacity()) * store.numEnvs();
+                for (int env = 0; env < store.numEnvs(); env++) {
+                    int from = (firstSlot + env) * store.recordBytes + fieldOffset;
+                    for (int i = 0; i < fieldBytes; i += Integer.BYTES) {
+                        if (staging.remaining() < Integer.BYTES) {
+                            flush();
+                        }
+                        staging.putInt(records.getInt(from + i, ByteOrder.nativeOrder()));
                     }
-                    staging.putInt(source.getInt(from + i, ByteOrder.nativeOrder()));
                 }
             }
         }
 
-        /** Rows of single bytes from the ring, oldest first. */
-        void bytes(UnsafeBuffer source, int oldest, int rows, int rowCapacity, int rowBytes) throws IOException {
+        /** One single-byte field of every stored transition, oldest row first. */
+        void bytes(TransitionStore store, int fieldOffset, int oldest, int rows) throws IOException {
+            UnsafeBuffer records = store.records;
             for (int c = 0; c < rows; c++) {
-                int row = (oldest + c) % rowCapacity;
-                int from = row * rowBytes;
-                for (int i = 0; i < rowBytes; i++) {
+                int firstSlot = ((oldest + c) % store.rowCapacity()) * store.numEnvs();
+                for (int env = 0; env < store.numEnvs(); env++) {
                     if (!staging.hasRemaining()) {
                         flush();
                     }
-                    staging.put(source.getByte(from + i));
+                    staging.put(records.getByte((firstSlot + env) * store.recordBytes + fieldOffset));
                 }
             }
         }

@@ -116,14 +116,15 @@ public final class SequenceSampler {
             int slot = windowStarts.getInt(rng.nextInt(windowCount) * Integer.BYTES);
             for (int k = 0; k < windowLength; k++) {
                 int step = b * windowLength + k;
-                WordCopy.copy(batch.observationsMemory, step * observationBytes, store.observations,
-                    slot * observationBytes, observationBytes);
-                WordCopy.copy(batch.nextObservationsMemory, step * observationBytes, store.nextObservations,
-                    slot * observationBytes, observationBytes);
+                long record = store.recordAddress(slot);
+                WordCopy.copy(batch.observationsMemory, step * observationBytes,
+                    record + TransitionRecordDescriptor.OBSERVATION_OFFSET, observationBytes);
+                WordCopy.copy(batch.nextObservationsMemory, step * observationBytes,
+                    record + store.nextObservationOffset, observationBytes);
                 if (discrete) {
                     batch.actionsMemory.putLong(step * Long.BYTES, store.discreteAction(slot));
                 } else {
-                    WordCopy.copy(batch.actionsMemory, step * actionBytes, store.actions, slot * actionBytes, actionBytes);
+                    WordCopy.copy(batch.actionsMemory, step * actionBytes, record + store.actionOffset, actionBytes);
                 }
                 batch.rewardsMemory.putFloat(step * Float.BYTES, store.reward(slot));
                 batch.returnsToGoMemory.putFloat(step * Float.BYTES, returnsToGo.getFloat(slot * Float.BYTES));

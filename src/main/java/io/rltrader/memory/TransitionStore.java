@@ -2,20 +2,27 @@ package io.rltrader.memory;
 
 import io.rltrader.util.OffHeap;
 import io.rltrader.util.UserInputException;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The off-heap ring of transitions behind the replay buffers and the sequence sampler.
  *
  * <p>Layout: a ring of {@link #rowCapacity()} rows of {@link #numEnvs()} transitions, one row per
- * vectorized env step, structure of arrays. Transition {@code slot = row * numEnvs + env}, so each
- * env's steps form a stream with stride {@code numEnvs}: the step after {@code slot} in the same env
- * is {@code slot + numEnvs} (modulo the ring). Per slot it keeps the observation, the action, the
- * reward, the next observation, and the terminated and truncated flags. The next observation is
- * stored explicitly rather than read from the next row: where an episode ended, the next row holds
- * the first observation of the new episode (auto-reset), not the real last one, and the newest row
- * has no next row yet; storing it keeps sampling to one read per field and every stored slot
- * samplable, at the price of a second copy of the observations.
+ * vectorized env step. Transition {@code slot = row * numEnvs + env}, so each env's steps form a
+ * stream with stride {@code numEnvs}: the step after {@code slot} in the same env is
+ * {@code slot + numEnvs} (modulo the ring). Each slot is one record of the observation, the action,
+ * the reward, the next observation, and the terminated and truncated flags, laid out as
+ * {@link TransitionRecordDescriptor} describes: sampling a transition reads one record (two cache
+ * lines and one page for 8 features) instead of one line and one page per field, which is what
+ * bounds sampling once the ring outgrows the caches and the TLB. The next observation is stored
+ * explicitly rather than read from the next row: where an episode ended, the next row holds the
+ * first observation of the new episode (auto-reset), not the real last one, and the newest row has
+ * no next row yet; storing it keeps every stored slot samplable from its own record, at the price
+ * of a second copy of the observations.
+ *
+ * <p>Hot loops address records by raw address: slots are checked against the capacity once per
+ * transition (and buffer sizes once per call), not per field access.
  *
  * <p>Single-threaded: one thread adds and samples.
  */
@@ -25,18 +32,20 @@ public final class TransitionStore implements TransitionSink {
     private final ActionSpec action;
     private final int rowCapacity;
     private final int capacity;
-    private final int observationRowBytes;
-    private final int actionRowBytes;
+    private final int observationBytes;
+    private final int actionBytes;
+    final int recordBytes;
+    final int nextObservationOffset;
+    final int actionOffset;
 
-    final UnsafeBuffer observations;
-    final UnsafeBuffer actions;
-    final UnsafeBuffer rewards;
-    final UnsafeBuffer nextObservations;
-    final UnsafeBuffer terminated;
-    final UnsafeBuffer truncated;
+    /** {@code capacity} records of {@link #recordBytes} bytes, laid out as {@link TransitionRecordDescriptor} says. */
+    final UnsafeBuffer records;
+    private final long recordsAddress;
 
     private long rowsWritten;
     private int newestRow = -1;
+    /** Sum of the words the prefetch pass of {@link #copyTransitionsInto} read, kept so the reads stay. */
+    private long prefetched;
 
     /**
      * A ring for at least {@code capacity} transitions from {@code numEnvs} envs; the capacity is
@@ -60,19 +69,19 @@ public final class TransitionStore implements TransitionSink {
         this.action = action;
         this.rowCapacity = (int) ((capacity + (long) numEnvs - 1) / numEnvs);
         long slots = (long) rowCapacity * numEnvs;
-        if (slots * obsDim * Float.BYTES > Integer.MAX_VALUE - OffHeap.ALIGNMENT) {
-            throw new UserInputException("replay of " + slots + " transitions of " + obsDim
-                + " features exceeds 2 GiB per field; lower the capacity");
+        long bytesPerRecord = TransitionRecordDescriptor.recordBytes(obsDim, action.bytes());
+        if (slots * bytesPerRecord > Integer.MAX_VALUE - OffHeap.ALIGNMENT) {
+            throw new UserInputException("replay of " + slots + " transitions of " + bytesPerRecord
+                + " bytes each (" + obsDim + " features) exceeds the 2 GiB a store can hold; lower the capacity");
         }
         this.capacity = (int) slots;
-        this.observationRowBytes = obsDim * Float.BYTES;
-        this.actionRowBytes = action.bytes();
-        observations = OffHeap.allocate(slots * observationRowBytes);
-        actions = OffHeap.allocate(slots * actionRowBytes);
-        rewards = OffHeap.allocate(slots * Float.BYTES);
-        nextObservations = OffHeap.allocate(slots * observationRowBytes);
-        terminated = OffHeap.allocate(slots);
-        truncated = OffHeap.allocate(slots);
+        this.observationBytes = obsDim * Float.BYTES;
+        this.actionBytes = action.bytes();
+        this.recordBytes = (int) bytesPerRecord;
+        this.nextObservationOffset = TransitionRecordDescriptor.nextObservationOffset(obsDim);
+        this.actionOffset = TransitionRecordDescriptor.actionOffset(obsDim);
+        records = OffHeap.allocate(slots * recordBytes);
+        recordsAddress = records.addressOffset();
     }
 
     /**
@@ -96,69 +105,132 @@ public final class TransitionStore implements TransitionSink {
         if (n != numEnvs) {
             throw new IllegalArgumentException("a step has " + numEnvs + " transitions (one per env), got " + n);
         }
+        requireBytes("observations", obs, n * observationBytes);
+        requireBytes("next observations", nextObs, n * observationBytes);
+        requireBytes("actions", actions, n * actionBytes);
+        requireBytes("rewards", rewards, n * Float.BYTES);
+        requireBytes("terminated flags", terminated, n);
+        requireBytes("truncated flags", truncated, n);
         int row = newestRow + 1 == rowCapacity ? 0 : newestRow + 1;
-        int firstSlot = row * numEnvs;
-        int obsBlock = numEnvs * observationRowBytes;
-        this.observations.putBytes(firstSlot * observationRowBytes, obs, 0, obsBlock);
-        this.nextObservations.putBytes(firstSlot * observationRowBytes, nextObs, 0, obsBlock);
-        this.actions.putBytes(firstSlot * actionRowBytes, actions, 0, numEnvs * actionRowBytes);
-        this.rewards.putBytes(firstSlot * Float.BYTES, rewards, 0, numEnvs * Float.BYTES);
-        this.terminated.putBytes(firstSlot, terminated, 0, numEnvs);
-        this.truncated.putBytes(firstSlot, truncated, 0, numEnvs);
-        for (int env = 0; env < numEnvs; env++) {
-            if ((terminated.getByte(env) | truncated.getByte(env)) != 0) {
-                this.nextObservations.putBytes((firstSlot + env) * observationRowBytes,
-                    finalObs, env * observationRowBytes, observationRowBytes);
+        long record = recordsAddress + (long) row * numEnvs * recordBytes;
+        for (int env = 0; env < n; env++, record += recordBytes) {
+            byte ended = terminated.getByte(env);
+            byte cut = truncated.getByte(env);
+            UnsafeApi.putFloat(record + TransitionRecordDescriptor.REWARD_OFFSET, rewards.getFloat(env * Float.BYTES));
+            UnsafeApi.putByte(record + TransitionRecordDescriptor.TERMINATED_OFFSET, ended);
+            UnsafeApi.putByte(record + TransitionRecordDescriptor.TRUNCATED_OFFSET, cut);
+            copyIn(obs, env * observationBytes, record + TransitionRecordDescriptor.OBSERVATION_OFFSET, observationBytes);
+            copyIn(actions, env * actionBytes, record + actionOffset, actionBytes);
+            if ((ended | cut) != 0) {
+                requireBytes("final observations", finalObs, (env + 1) * observationBytes);
+                copyIn(finalObs, env * observationBytes, record + nextObservationOffset, observationBytes);
+            } else {
+                copyIn(nextObs, env * observationBytes, record + nextObservationOffset, observationBytes);
             }
         }
         rowsWritten++;
         newestRow = row;
     }
 
-    /**
-     * Writes the n-step transition starting at {@code slot} into row {@code i} of {@code batch}:
-     * rewards are summed with discount {@code gamma} over up to {@code nStep} steps of the same env,
-     * stopping after a terminated step (discount 0), after a truncated step (discount gamma^k,
-     * bootstrapping from the truncation's final observation) or at the newest stored step.
-     */
-    void copyTransitionInto(int slot, int nStep, float gamma, TransitionBatch batch, int i) {
-        WordCopy.copy(batch.observationsMemory, i * observationRowBytes, observations,
-            slot * observationRowBytes, observationRowBytes);
-        if (action.discrete()) {
-            batch.actionsMemory.putLong(i * Long.BYTES, actions.getInt(slot * Integer.BYTES));
-        } else {
-            WordCopy.copy(batch.actionsMemory, i * actionRowBytes, actions, slot * actionRowBytes, actionRowBytes);
+    private static void requireBytes(String what, UnsafeBuffer buffer, int bytes) {
+        if (buffer.capacity() < bytes) {
+            throw new IndexOutOfBoundsException(what + " buffer holds " + buffer.capacity() + " bytes, a step needs "
+                + bytes);
         }
-        float discountedReturn = rewards.getFloat(slot * Float.BYTES);
-        float discount = gamma;
-        int last = slot;
-        if (terminated.getByte(slot) != 0) {
-            discount = 0f;
-        } else if (nStep > 1 && truncated.getByte(slot) == 0) {
-            int newerRows = rowsAfter(slot / numEnvs);
-            int current = slot;
-            for (int k = 1; k < nStep && k <= newerRows; k++) {
-                current += numEnvs;
-                if (current >= capacity) {
-                    current -= capacity;
-                }
-                discountedReturn += discount * rewards.getFloat(current * Float.BYTES);
-                discount *= gamma;
-                last = current;
-                if (terminated.getByte(current) != 0) {
-                    discount = 0f;
-                    break;
-                }
-                if (truncated.getByte(current) != 0) {
-                    break;
+    }
+
+    /** Copies {@code bytes} (a multiple of 4) from a checked range of {@code src} (heap or off-heap) to a record. */
+    private static void copyIn(UnsafeBuffer src, int srcIndex, long to, int bytes) {
+        byte[] array = src.byteArray();
+        long from = src.addressOffset() + srcIndex;
+        int i = 0;
+        for (; i + Long.BYTES <= bytes; i += Long.BYTES) {
+            UnsafeApi.putLong(to + i, UnsafeApi.getLong(array, from + i));
+        }
+        if (i < bytes) {
+            UnsafeApi.putInt(to + i, UnsafeApi.getInt(array, from + i));
+        }
+    }
+
+    /** Raw address of the record of {@code slot}, after checking the slot. */
+    long recordAddress(int slot) {
+        if (slot < 0 || slot >= capacity) {
+            throw new IndexOutOfBoundsException("slot " + slot + " outside [0, " + capacity + ")");
+        }
+        return recordsAddress + (long) slot * recordBytes;
+    }
+
+    /**
+     * Writes the n-step transitions starting at the slots in {@code batch}'s indices (already
+     * written there) into the batch rows: rewards are summed with discount {@code gamma} over up to
+     * {@code nStep} steps of the same env, stopping after a terminated step (discount 0), after a
+     * truncated step (discount gamma^k, bootstrapping from the truncation's final observation) or at
+     * the newest stored step. Weights are left to the caller.
+     *
+     * <p>Two passes: the first reads one word of each cache line of every sampled record, with
+     * nothing depending on the loads, so the processor can have all the cache misses of the batch in
+     * flight at once; the second copies from lines that are then in cache. With the copy alone, the
+     * out-of-order window covers only a few transitions' misses at a time.
+     */
+    void copyTransitionsInto(TransitionBatch batch, int nStep, float gamma) {
+        batch.requireCompatible(this);
+        int batchSize = batch.size();
+        long indices = batch.indicesMemory.addressOffset();
+        long lastWord = recordBytes - Long.BYTES;
+        long touched = 0;
+        for (int i = 0; i < batchSize; i++) {
+            long record = recordAddress((int) UnsafeApi.getLong(indices + (long) i * Long.BYTES));
+            touched += UnsafeApi.getLong(record) + UnsafeApi.getLong(record + lastWord);
+        }
+        prefetched = touched;
+
+        long observationsOut = batch.observationsMemory.addressOffset();
+        long nextObservationsOut = batch.nextObservationsMemory.addressOffset();
+        long actionsOut = batch.actionsMemory.addressOffset();
+        long rewardsOut = batch.rewardsMemory.addressOffset();
+        long discountsOut = batch.discountsMemory.addressOffset();
+        boolean discrete = action.discrete();
+        for (int i = 0; i < batchSize; i++) {
+            int slot = (int) UnsafeApi.getLong(indices + (long) i * Long.BYTES);
+            long record = recordAddress(slot);
+            WordCopy.words(record + TransitionRecordDescriptor.OBSERVATION_OFFSET,
+                observationsOut + (long) i * observationBytes, observationBytes);
+            if (discrete) {
+                UnsafeApi.putLong(actionsOut + (long) i * Long.BYTES, UnsafeApi.getInt(record + actionOffset));
+            } else {
+                WordCopy.words(record + actionOffset, actionsOut + (long) i * actionBytes, actionBytes);
+            }
+            float discountedReturn = UnsafeApi.getFloat(record + TransitionRecordDescriptor.REWARD_OFFSET);
+            float discount = gamma;
+            long last = record;
+            if (UnsafeApi.getByte(record + TransitionRecordDescriptor.TERMINATED_OFFSET) != 0) {
+                discount = 0f;
+            } else if (nStep > 1 && UnsafeApi.getByte(record + TransitionRecordDescriptor.TRUNCATED_OFFSET) == 0) {
+                int newerRows = rowsAfter(slot / numEnvs);
+                int current = slot;
+                for (int k = 1; k < nStep && k <= newerRows; k++) {
+                    current += numEnvs;
+                    if (current >= capacity) {
+                        current -= capacity;
+                    }
+                    long next = recordsAddress + (long) current * recordBytes;
+                    discountedReturn += discount * UnsafeApi.getFloat(next + TransitionRecordDescriptor.REWARD_OFFSET);
+                    discount *= gamma;
+                    last = next;
+                    if (UnsafeApi.getByte(next + TransitionRecordDescriptor.TERMINATED_OFFSET) != 0) {
+                        discount = 0f;
+                        break;
+                    }
+                    if (UnsafeApi.getByte(next + TransitionRecordDescriptor.TRUNCATED_OFFSET) != 0) {
+                        break;
+                    }
                 }
             }
+            UnsafeApi.putFloat(rewardsOut + (long) i * Float.BYTES, discountedReturn);
+            UnsafeApi.putFloat(discountsOut + (long) i * Float.BYTES, discount);
+            WordCopy.words(last + nextObservationOffset, nextObservationsOut + (long) i * observationBytes,
+                observationBytes);
         }
-        batch.rewardsMemory.putFloat(i * Float.BYTES, discountedReturn);
-        batch.discountsMemory.putFloat(i * Float.BYTES, discount);
-        WordCopy.copy(batch.nextObservationsMemory, i * observationRowBytes, nextObservations,
-            last * observationRowBytes, observationRowBytes);
-        batch.indicesMemory.putLong(i * Long.BYTES, slot);
     }
 
     /** How many rows were written after {@code row} and are still stored. */
@@ -226,30 +298,39 @@ public final class TransitionStore implements TransitionSink {
     }
 
     public float observation(int slot, int feature) {
-        return observations.getFloat((slot * obsDim + feature) * Float.BYTES);
+        return records.getFloat(fieldIndex(slot, TransitionRecordDescriptor.OBSERVATION_OFFSET, feature, obsDim));
     }
 
     public float nextObservation(int slot, int feature) {
-        return nextObservations.getFloat((slot * obsDim + feature) * Float.BYTES);
+        return records.getFloat(fieldIndex(slot, nextObservationOffset, feature, obsDim));
     }
 
     public int discreteAction(int slot) {
-        return actions.getInt(slot * Integer.BYTES);
+        return records.getInt(fieldIndex(slot, actionOffset, 0, 1));
     }
 
     public float continuousAction(int slot, int component) {
-        return actions.getFloat((slot * action.dim() + component) * Float.BYTES);
+        return records.getFloat(fieldIndex(slot, actionOffset, component, action.dim()));
     }
 
     public float reward(int slot) {
-        return rewards.getFloat(slot * Float.BYTES);
+        return records.getFloat(fieldIndex(slot, TransitionRecordDescriptor.REWARD_OFFSET, 0, 1));
     }
 
     public boolean terminated(int slot) {
-        return terminated.getByte(slot) != 0;
+        return records.getByte(fieldIndex(slot, TransitionRecordDescriptor.TERMINATED_OFFSET, 0, 1)) != 0;
     }
 
     public boolean truncated(int slot) {
-        return truncated.getByte(slot) != 0;
+        return records.getByte(fieldIndex(slot, TransitionRecordDescriptor.TRUNCATED_OFFSET, 0, 1)) != 0;
+    }
+
+    /** Byte index of element {@code element} (of {@code width}) of the field at {@code offset} of slot's record. */
+    private int fieldIndex(int slot, int offset, int element, int width) {
+        if (slot < 0 || slot >= capacity || element < 0 || element >= width) {
+            throw new IndexOutOfBoundsException("slot " + slot + ", element " + element + " outside [0, " + capacity
+                + ") x [0, " + width + ")");
+        }
+        return slot * recordBytes + offset + element * Float.BYTES;
     }
 }

@@ -21,6 +21,23 @@ final class WordCopy {
         }
         long from = src.addressOffset() + srcIndex;
         long to = dst.addressOffset() + dstIndex;
+        words(from, to, bytes);
+    }
+
+    /**
+     * Copies {@code bytes} (a multiple of 4) from the raw off-heap address {@code from}, which the
+     * caller has checked (a store record), to {@code dst} at {@code dstIndex}.
+     */
+    static void copy(UnsafeBuffer dst, int dstIndex, long from, int bytes) {
+        if (dstIndex < 0 || dstIndex > dst.capacity() - bytes) {
+            throw new IndexOutOfBoundsException("copy of " + bytes + " bytes to " + dstIndex + " (of "
+                + dst.capacity() + ")");
+        }
+        words(from, dst.addressOffset() + dstIndex, bytes);
+    }
+
+    /** Copies {@code bytes} (a multiple of 4) between two raw off-heap addresses the caller has checked. */
+    static void words(long from, long to, int bytes) {
         int i = 0;
         for (; i + Long.BYTES <= bytes; i += Long.BYTES) {
             UnsafeApi.putLong(to + i, UnsafeApi.getLong(from + i));
