@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * 10 000-transition replay + targets + loss + hand-written backward + clip + Adam) on MLP
  * 8-128-128-3; a greedy act for 64 envs in one call; the tutorial's loop (one act, one env step,
  * one store, one update per iteration on one env); and, as the arithmetic floor of the update, the
- * same GEMM/GEMV calls alone with the same shapes. Tutorial: 740 microseconds per update,
+ * same GEMM/GEMV calls alone with the same shapes (and the act's three GEMMs alone). Tutorial: 740 microseconds per update,
  * 1.0k loop iterations/s.
  */
 @State(Scope.Benchmark)
@@ -193,6 +193,17 @@ public class DqnBenchmark {
         gemm[12].addmv_(qT, gemm[10], zero, one);
         gemm[11].addmv_(h2T, gemm[10], zero, one);
         gemm[11].addmv_(h1T, gemm[10], zero, one);
+    }
+
+    /** The arithmetic floor of {@link #greedyAct64Envs()}: the forward pass's three GEMMs alone. */
+    @Benchmark
+    @AllocationFree
+    public void greedyActGemmFloor() {
+        var zero = NativeConstants.ZERO;
+        var one = NativeConstants.ONE;
+        gemm[2].addmm_(gemm[0], gemm[1], zero, one);
+        gemm[4].addmm_(gemm[2], gemm[3], zero, one);
+        gemm[6].addmm_(gemm[4], gemm[5], zero, one);
     }
 
     @TearDown(Level.Trial)
