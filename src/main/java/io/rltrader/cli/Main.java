@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "rltrader", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Reinforcement-learning trading kernel: data, environments, agents, backtests.",
-    subcommands = {DataCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DataCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INPUT = 1;
     public static final int EXIT_USAGE = 2;
@@ -57,7 +57,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: data");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: data, backtest");
     }
 
     /** The version from the jar manifest, or the build's when run from classes. */
