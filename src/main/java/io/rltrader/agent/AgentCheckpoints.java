@@ -87,11 +87,18 @@ final class AgentCheckpoints {
         try {
             return JSON.treeToValue(node, type);
         } catch (UserInputException e) {
-            throw new UserInputException("checkpoint " + dir + ": " + e.getMessage());
+            throw new UserInputException(dir + ": " + e.getMessage());
         } catch (Exception e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && cause != cause.getCause()) {
+                cause = cause.getCause();
+                if (cause instanceof UserInputException) {
+                    throw new UserInputException(dir + ": " + cause.getMessage());
+                }
+            }
             String message = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
-            throw new UserInputException("checkpoint " + dir + ": config.json does not describe a valid "
-                + type.getSimpleName() + ": " + message);
+            throw new UserInputException(dir + ": settings do not describe a valid " + type.getSimpleName()
+                + ": " + message);
         }
     }
 

@@ -1,0 +1,175 @@
+package io.rltrader.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rltrader.agent.Agents;
+import io.rltrader.agent.OffPolicyAgent;
+import io.rltrader.data.CsvLoader;
+import io.rltrader.data.DataSources;
+import io.rltrader.data.FeatureMatrix;
+import io.rltrader.data.MarketData;
+import io.rltrader.data.Normalization;
+import io.rltrader.data.RowRange;
+import io.rltrader.data.SyntheticSeries;
+import io.rltrader.data.TimeSplits;
+import io.rltrader.env.DiscreteTradingEnv;
+import io.rltrader.env.EnvConfig;
+import io.rltrader.env.MarketConfig;
+import io.rltrader.env.RewardConfig;
+import io.rltrader.nn.NativeRuntime;
+import io.rltrader.util.UserInputException;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A training run from a {@link RunSpec} to a run directory: {@code config.json} (the spec, written
+ * first), {@code train.jsonl} (one line per log interval), and {@code checkpoint/} (the agent,
+ * written last and atomically). Also builds the data, features and environments of a spec, so that
+ * evaluation uses exactly what training used. Features are normalized with statistics fitted on the
+ * train rows only, so nothing of the test part leaks into training.
+ */
+public final class Training {
+    public static final String CONFIG_FILE = "config.json";
+    public static final String LOG_FILE = "train.jsonl";
+    public static final String CHECKPOINT_DIR = "checkpoint";
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper LINES = new ObjectMapper();
+
+    /** Data, traded asset, features and split of a spec. */
+    public record Prepared(MarketData data, MarketData.Asset asset, FeatureMatrix features, TimeSplits.Split split) {
+    }
+
+    private Training() {
+    }
+
+    public static Prepared prepare(RunSpec spec) {
+        MarketData data = spec.data() != null
+            ? DataSources.load(spec.data(), CsvLoader.Options.defaults())
+            : SyntheticSeries.generate(SyntheticSeries.parseKind(spec.synthetic()), spec.syntheticBars(), spec.seed());
+        MarketData.Asset asset = spec.asset() == null ? data.asset(0) : data.asset(spec.asset());
+        TimeSplits.Split split = TimeSplits.byFraction(data.rows(), spec.trainFraction(), 0);
+        FeatureMatrix features = FeatureMatrix.build(data, asset, spec.features(), Normalization.fitted(split.train()));
+        return new Prepared(data, asset, features, split);
+    }
+
+    public static MarketConfig market(RunSpec spec) {
+        MarketConfig.Fill fill = switch (spec.fill().toLowerCase(Locale.ROOT)) {
+            case "close" -> MarketConfig.Fill.CLOSE;
+            case "next-open" -> MarketConfig.Fill.NEXT_OPEN;
+            default -> throw new UserInputException("--fill '" + spec.fill() + "': expected close or next-open");
+        };
+        return MarketConfig.frictionless().withInitialCash(spec.initialCash()).withFeeRate(spec.cost())
+            .withSlippageBps(spec.slippageBps()).withFill(fill).withAllowShort(spec.allowShort());
+    }
+
+    private static RewardConfig reward(RunSpec spec) {
+        RewardConfig.Kind kind = spec.reward().equalsIgnoreCase("pnl") ? RewardConfig.Kind.PNL : RewardConfig.Kind.LOG_RETURN;
+        return new RewardConfig(kind, spec.rewardScale(), 0, 0);
+    }
+
+    /** The training environment: {@code envs} copies on the train rows, target-position actions. */
+    public static DiscreteTradingEnv trainingEnv(RunSpec spec, Prepared prepared) {
+        EnvConfig env = EnvConfig.of(spec.envs()).withWindow(spec.window()).withEpisodeLength(spec.episodeLength())
+            .withRows(prepared.split().train()).withSeed(spec.seed()).withReward(reward(spec));
+        return new DiscreteTradingEnv(prepared.asset(), prepared.features(), new DiscreteTradingEnv.Config(env,
+            market(spec), DiscreteTradingEnv.ActionMode.TARGET, 1));
+    }
+
+    /** One copy over {@code rows} (null: all) in a single episode, for evaluation. */
+    public static DiscreteTradingEnv evaluationEnv(RunSpec spec, Prepared prepared, RowRange rows) {
+        EnvConfig env = EnvConfig.of(1).withWindow(spec.window()).withRows(rows).withReward(reward(spec));
+        return new DiscreteTradingEnv(prepared.asset(), prepared.features(), new DiscreteTradingEnv.Config(env,
+            market(spec), DiscreteTradingEnv.ActionMode.TARGET, 1));
+    }
+
+    /**
+     * Trains as {@code spec} says into {@code out}, reporting each log line to {@code progress} (may
+     * be null). Refuses a directory that already holds a run.
+     */
+    public static void run(RunSpec spec, Path out, Consumer<OffPolicyTrainer.Progress> progress) {
+        if (Files.exists(out.resolve(CONFIG_FILE))) {
+            throw new UserInputException("--out " + out + " already holds a run (" + CONFIG_FILE
+                + "); choose a new directory or delete it");
+        }
+        NativeRuntime.init();
+        Prepared prepared = prepare(spec);
+        DiscreteTradingEnv env = trainingEnv(spec, prepared);
+        try {
+            Files.createDirectories(out);
+            writeAtomically(out.resolve(CONFIG_FILE), JSON.writeValueAsBytes(spec));
+        } catch (IOException e) {
+            throw new UserInputException("--out " + out + ": cannot write (" + e.getMessage() + ")");
+        }
+        Path log = out.resolve(LOG_FILE);
+        try (OffPolicyAgent agent = Agents.create(spec.agent(), env.observationSize(), DiscreteTradingEnv.ACTIONS,
+                spec.settings(), NativeRuntime.device(spec.device()));
+             OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env);
+             BufferedWriter writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            trainer.run(spec.steps(), spec.logInterval(), p -> {
+                try {
+                    writer.write(LINES.writeValueAsString(logLine(p)));
+                    writer.newLine();
+                    writer.flush();
+                } catch (IOException e) {
+                    throw new UserInputException("cannot append to " + log + " (" + e.getMessage() + ")");
+                }
+                if (progress != null) {
+                    progress.accept(p);
+                }
+            });
+            Agents.save(agent, out.resolve(CHECKPOINT_DIR));
+        } catch (IOException e) {
+            throw new UserInputException("cannot write " + log + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /** One train.jsonl line; {@code transitions_per_s} is the only wall-clock field. */
+    static Map<String, Object> logLine(OffPolicyTrainer.Progress p) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("transitions", p.transitions());
+        line.put("updates", p.updates());
+        line.put("episodes", p.episodes());
+        line.put("mean_episode_reward", finite(p.meanEpisodeReward()));
+        line.put("loss", finite(p.loss()));
+        line.put("epsilon", p.epsilon());
+        line.put("transitions_per_s", Math.round(p.transitionsPerSecond()));
+        return line;
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    /** Reads a run directory's spec. */
+    public static RunSpec readSpec(Path run) {
+        Path file = run.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new UserInputException("--checkpoint " + run + ": no " + CONFIG_FILE
+                + " (expected the --out directory of 'rltrader train')");
+        }
+        try {
+            return JSON.readValue(file.toFile(), RunSpec.class);
+        } catch (UserInputException e) {
+            throw new UserInputException(file + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserInputException(file + ": not a run configuration (" + e.getMessage().split("\n")[0] + ")");
+        }
+    }
+
+    static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
