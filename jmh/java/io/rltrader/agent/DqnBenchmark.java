@@ -48,13 +48,13 @@ public class DqnBenchmark {
 
     private DqnAgent agent;
     private ReplayBuffer replay;
-    private DqnAgent.Policy policy;
+    private ActionValuePolicy policy;
     private UnsafeBuffer actions;
 
     private DiscreteTradingEnv loopEnv;
     private DqnAgent loopAgent;
     private ReplayBuffer loopReplay;
-    private DqnAgent.Policy loopPolicy;
+    private ActionValuePolicy loopPolicy;
     private UnsafeBuffer loopPrevious;
     private int loopObsBytes;
 

@@ -57,7 +57,7 @@ class CudaDqnTest {
             }
             UnsafeBuffer cpuActions = OffHeap.allocate(rows * 4L);
             UnsafeBuffer cudaActions = OffHeap.allocate(rows * 4L);
-            try (DqnAgent.Policy p = cpu.policy(obs, rows); DqnAgent.Policy q = cuda.policy(obs, rows)) {
+            try (ActionValuePolicy p = cpu.policy(obs, rows); ActionValuePolicy q = cuda.policy(obs, rows)) {
                 p.act(cpuActions, 0);
                 q.act(cudaActions, 0);
             }

@@ -70,6 +70,37 @@ class DqnCheckpointTest {
     }
 
     @Test
+    void qrDqnResumeFromCheckpointIsBitIdentical() {
+        Path dir = tmp.resolve("qr");
+        QrDqnAgent.Config config = QrDqnAgent.Config.defaults().withSeed(3);
+        Rng data = new Rng(2);
+        float[] uninterrupted;
+        Rng resumedData = new Rng(0);
+        try (QrDqnAgent agent = new QrDqnAgent(OBS, ACTIONS, config)) {
+            for (int i = 0; i < 3; i++) {
+                ReferenceUpdate.fillBatch(agent.batch(), data, ACTIONS);
+                agent.update();
+            }
+            agent.save(dir);
+            resumedData.restoreState(data.saveState());
+            for (int i = 0; i < 3; i++) {
+                ReferenceUpdate.fillBatch(agent.batch(), data, ACTIONS);
+                agent.update();
+            }
+            uninterrupted = agent.onlineWeights();
+        }
+        try (QrDqnAgent resumed = QrDqnAgent.load(dir, io.rltrader.nn.ComputeDevice.CPU)) {
+            for (int i = 0; i < 3; i++) {
+                ReferenceUpdate.fillBatch(resumed.batch(), resumedData, ACTIONS);
+                resumed.update();
+            }
+            assertArrayEquals(uninterrupted, resumed.onlineWeights());
+        }
+        UserInputException wrong = assertThrows(UserInputException.class, () -> DqnAgent.load(dir));
+        assertTrue(wrong.getMessage().contains("qr-dqn"), wrong.getMessage());
+    }
+
+    @Test
     void modelFileHoldsNamedTensorsInSafetensorsLayout() {
         Path dir = tmp.resolve("named");
         try (DqnAgent agent = new DqnAgent(OBS, ACTIONS, config())) {
@@ -146,7 +177,7 @@ class DqnCheckpointTest {
             obs.putFloat(i * 4, (float) rng.nextGaussian());
         }
         int[] out = new int[rows * 4];
-        try (DqnAgent.Policy policy = agent.policy(obs, rows)) {
+        try (ActionValuePolicy policy = agent.policy(obs, rows)) {
             for (int round = 0; round < 4; round++) {
                 policy.act(actions, 0.5);
                 for (int r = 0; r < rows; r++) {

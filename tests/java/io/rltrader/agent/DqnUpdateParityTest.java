@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.ParameterSet;
 import io.rltrader.util.Rng;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -40,14 +37,14 @@ class DqnUpdateParityTest {
             fillBatch(agent.batch(), new Rng(99));
             ParameterSet online = agent.onlineParameters();
             ParameterSet target = agent.targetParameters();
-            double[] weights = toDouble(online.toArray());
-            double[] targetWeights = toDouble(target.toArray());
+            double[] weights = ReferenceUpdate.toDouble(online.toArray());
+            double[] targetWeights = ReferenceUpdate.toDouble(target.toArray());
             double[] m = new double[weights.length];
             double[] v = new double[weights.length];
             for (int step = 1; step <= 3; step++) {
                 double[] gradient = referenceGradient(agent, online, weights, targetWeights, config);
-                clip(gradient, clip);
-                adam(weights, gradient, m, v, step, config.learningRate());
+                ReferenceUpdate.clip(gradient, clip);
+                ReferenceUpdate.adam(weights, gradient, m, v, step, config.learningRate());
                 agent.update();
                 float[] actual = online.toArray();
                 double worst = 0;
@@ -63,8 +60,8 @@ class DqnUpdateParityTest {
     private static double[] referenceGradient(DqnAgent agent, ParameterSet layout, double[] weights,
                                               double[] targetWeights, DqnAgent.Config config) {
         TransitionBatch batch = agent.batch();
-        Map<String, Tensor> leaves = tensors(layout, weights, true);
-        Map<String, Tensor> frozen = tensors(layout, targetWeights, false);
+        Map<String, Tensor> leaves = ReferenceUpdate.tensors(layout, weights, true);
+        Map<String, Tensor> frozen = ReferenceUpdate.tensors(layout, targetWeights, false);
         Tensor obs = batch.observations().detach().clone();
         Tensor next = batch.nextObservations().detach().clone();
         Tensor q = forward(leaves, obs, config.dueling());
@@ -72,7 +69,7 @@ class DqnUpdateParityTest {
         Tensor nextQ = forward(frozen, next, config.dueling());
         Tensor nextValue;
         if (config.doubleQ()) {
-            Tensor greedy = forward(tensors(layout, weights, false), next, config.dueling()).argmax(
+            Tensor greedy = forward(ReferenceUpdate.tensors(layout, weights, false), next, config.dueling()).argmax(
                 new org.bytedeco.pytorch.LongOptional(1), true);
             nextValue = nextQ.gather(1, greedy).view(BATCH);
         } else {
@@ -83,7 +80,7 @@ class DqnUpdateParityTest {
         lossValue.backward();
         double[] gradient = new double[weights.length];
         for (ParameterSet.Parameter p : layout.parameters()) {
-            float[] g = read(leaves.get(p.name()).grad());
+            float[] g = ReferenceUpdate.read(leaves.get(p.name()).grad());
             for (int i = 0; i < g.length; i++) {
                 gradient[(int) p.offset() + i] = g[i];
             }
@@ -113,44 +110,6 @@ class DqnUpdateParityTest {
         return torch.addmm(w.get(prefix + ".1.bias"), h, w.get(prefix + ".1.weight").t());
     }
 
-    private static Map<String, Tensor> tensors(ParameterSet layout, double[] flat, boolean requiresGrad) {
-        Map<String, Tensor> out = new HashMap<>();
-        for (ParameterSet.Parameter p : layout.parameters()) {
-            float[] values = new float[(int) p.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) flat[(int) p.offset() + i];
-            }
-            Tensor t = torch.tensor(values).view(p.shape()).clone();
-            out.put(p.name(), requiresGrad ? t.requires_grad_(true) : t);
-        }
-        return out;
-    }
-
-    private static void clip(double[] gradient, double maxNorm) {
-        if (maxNorm <= 0) {
-            return;
-        }
-        double sq = 0;
-        for (double g : gradient) {
-            sq += g * g;
-        }
-        double coefficient = Math.min(1.0, maxNorm / (Math.sqrt(sq) + 1e-6));
-        for (int i = 0; i < gradient.length; i++) {
-            gradient[i] *= coefficient;
-        }
-    }
-
-    /** torch.optim.Adam, betas (0.9, 0.999), eps 1e-8, in double precision. */
-    private static void adam(double[] w, double[] g, double[] m, double[] v, int step, double lr) {
-        double bc1 = 1 - Math.pow(0.9, step);
-        double bc2 = 1 - Math.pow(0.999, step);
-        for (int i = 0; i < w.length; i++) {
-            m[i] = 0.9 * m[i] + 0.1 * g[i];
-            v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
-            w[i] -= lr / bc1 * m[i] / (Math.sqrt(v[i]) / Math.sqrt(bc2) + 1e-8);
-        }
-    }
-
     static void fillBatch(TransitionBatch batch, Rng rng) {
         for (int i = 0; i < BATCH * OBS; i++) {
             batch.observationsMemory().putFloat(i * 4, (float) rng.nextGaussian());
@@ -162,28 +121,5 @@ class DqnUpdateParityTest {
             batch.discountsMemory().putFloat(i * 4, i % 3 == 0 ? 0f : 0.9f);
             batch.weightsMemory().putFloat(i * 4, 1f);
         }
-    }
-
-    private static double[] toDouble(float[] values) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
-    }
-
-    private static float[] read(Tensor t) {
-        try (io.rltrader.nn.DeviceTensors arena = new io.rltrader.nn.DeviceTensors(io.rltrader.nn.ComputeDevice.CPU)) {
-            Tensor host = arena.zeros(t.numel());
-            host.copy_(t.detach().reshape(t.numel()));
-            return io.rltrader.nn.HostFloats.get(arena.host(host), (int) t.numel());
-        }
-    }
-
-    @SuppressWarnings("unused")
-    private static List<String> names(ParameterSet set) {
-        List<String> out = new ArrayList<>();
-        set.parameters().forEach(p -> out.add(p.name()));
-        return out;
     }
 }

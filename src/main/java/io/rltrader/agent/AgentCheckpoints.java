@@ -29,6 +29,52 @@ final class AgentCheckpoints {
     private AgentCheckpoints() {
     }
 
+    /**
+     * Writes the checkpoint of a value-based agent: sizes and settings, the online network (model
+     * file), and the target network, optimizer state, update count and exploration generator.
+     */
+    static void saveValueAgent(Path dir, String algorithm, int version, int observations, int actions,
+                               Object config, ParameterSet online, ParameterSet target, Optimizer optimizer,
+                               long updates, Rng exploration) {
+        com.fasterxml.jackson.databind.node.ObjectNode meta = JSON.createObjectNode();
+        meta.put("observations", observations);
+        meta.put("actions", actions);
+        meta.set("agent", JSON.valueToTree(config));
+        SafeTensorsFile.Writer model = new SafeTensorsFile.Writer();
+        writeParameters(model, "", online);
+        model.metadata("algorithm", algorithm);
+        SafeTensorsFile.Writer state = new SafeTensorsFile.Writer();
+        writeParameters(state, "target.", target);
+        writeOptimizer(state, "adam.", optimizer, online.size());
+        state.add("updates", new long[0], new long[] {updates});
+        writeRng(state, "rng.exploration", exploration);
+        io.rltrader.nn.CheckpointFiles.write(dir, io.rltrader.nn.CheckpointFiles.configJson(algorithm, version, meta),
+            model, state);
+    }
+
+    /** The parts of a value-based agent's checkpoint before the agent exists: sizes, settings, files. */
+    record ValueCheckpoint<C>(io.rltrader.nn.CheckpointFiles.Checkpoint files, int observations, int actions, C config) {
+        /** Restores the state {@link #saveValueAgent} wrote into a freshly built agent; returns the update count. */
+        long restore(ParameterSet online, ParameterSet target, Optimizer optimizer, Rng exploration) {
+            readParameters(files.model(), "", online);
+            readParameters(files.state(), "target.", target);
+            readOptimizer(files.state(), "adam.", optimizer, online.size());
+            readRng(files.state(), "rng.exploration", exploration);
+            return readLong(files.state(), "updates");
+        }
+    }
+
+    static <C> ValueCheckpoint<C> openValueAgent(Path dir, String algorithm, int version, Class<C> configType) {
+        io.rltrader.nn.CheckpointFiles.Checkpoint checkpoint = io.rltrader.nn.CheckpointFiles.read(dir, algorithm, version);
+        JsonNode meta = checkpoint.algorithmConfig();
+        int observations = requireInt(meta, "observations", dir);
+        int actions = requireInt(meta, "actions", dir);
+        if (meta.get("agent") == null) {
+            throw new UserInputException("checkpoint " + dir + ": config.json has no 'agent' settings");
+        }
+        return new ValueCheckpoint<>(checkpoint, observations, actions, config(meta.get("agent"), configType, dir));
+    }
+
     static void writeParameters(SafeTensorsFile.Writer writer, String prefix, ParameterSet parameters) {
         float[] flat = parameters.toArray();
         for (ParameterSet.Parameter p : parameters.parameters()) {

@@ -27,6 +27,7 @@ public final class Agents {
         register("double-dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults().withVariant(true, false));
         register("dueling-dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults().withVariant(false, true));
         register("double-dueling-dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults().withVariant(true, true));
+        register("qr-dqn", QrDqnAgent.ALGORITHM, QrDqnAgent.Config.defaults());
     }
 
     private Agents() {
@@ -79,6 +80,10 @@ public final class Agents {
             DqnAgent.Config config = AgentCheckpoints.config(settings, DqnAgent.Config.class, Path.of("--set/--config"));
             return new DqnAgent(observations, actions, config, device);
         }
+        if (algorithm.equals(QrDqnAgent.ALGORITHM)) {
+            QrDqnAgent.Config config = AgentCheckpoints.config(settings, QrDqnAgent.Config.class, Path.of("--set/--config"));
+            return new QrDqnAgent(observations, actions, config, device);
+        }
         throw new IllegalStateException("no factory for " + name);
     }
 
@@ -88,6 +93,9 @@ public final class Agents {
         if (algorithm.equals(DqnAgent.ALGORITHM)) {
             return DqnAgent.load(dir, device);
         }
+        if (algorithm.equals(QrDqnAgent.ALGORITHM)) {
+            return QrDqnAgent.load(dir, device);
+        }
         throw new IllegalStateException("no loader for " + name);
     }
 
@@ -95,6 +103,10 @@ public final class Agents {
     public static void save(OffPolicyAgent agent, Path dir) {
         if (agent instanceof DqnAgent dqn) {
             dqn.save(dir);
+            return;
+        }
+        if (agent instanceof QrDqnAgent qr) {
+            qr.save(dir);
             return;
         }
         throw new IllegalStateException("no checkpoint writer for " + agent.getClass().getSimpleName());

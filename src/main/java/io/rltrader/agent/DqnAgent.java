@@ -1,6 +1,5 @@
 package io.rltrader.agent;
 
-import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Adam;
 import io.rltrader.nn.Binding;
@@ -10,7 +9,6 @@ import io.rltrader.nn.GradientClipper;
 import io.rltrader.nn.LayerPass;
 import io.rltrader.nn.NativeConstants;
 import io.rltrader.nn.NativeRuntime;
-import io.rltrader.nn.OffHeapTensors;
 import io.rltrader.nn.RegressionLoss;
 import io.rltrader.nn.Schedule;
 import io.rltrader.util.Rng;
@@ -75,32 +73,12 @@ public final class DqnAgent implements OffPolicyAgent {
                          double priorityAlpha, double priorityBetaStart, long seed) {
         public Config {
             hidden = hidden == null ? new int[] {128, 128} : hidden.clone();
-            for (int width : hidden) {
-                require(width > 0, "hidden", "widths must be positive, got " + Arrays.toString(hidden));
-            }
-            require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be > 0, got " + learningRate);
-            require(gamma >= 0 && gamma <= 1, "gamma", "must be in [0, 1], got " + gamma);
-            require(bufferSize > 0, "bufferSize", "must be > 0, got " + bufferSize);
-            require(batchSize > 0, "batchSize", "must be > 0, got " + batchSize);
-            require(batchSize <= bufferSize, "batchSize", "must not exceed bufferSize " + bufferSize);
-            require(learningStarts >= 0, "learningStarts", "must be >= 0, got " + learningStarts);
-            require(trainFrequency > 0, "trainFrequency", "must be > 0, got " + trainFrequency);
-            require(gradientSteps > 0, "gradientSteps", "must be > 0, got " + gradientSteps);
-            require(targetUpdateInterval > 0, "targetUpdateInterval", "must be > 0, got " + targetUpdateInterval);
-            require(tau > 0 && tau <= 1, "tau", "must be in (0, 1], got " + tau);
-            require("linear".equals(exploration) || "exponential".equals(exploration), "exploration",
-                "must be linear or exponential, got " + exploration);
-            require(epsilonStart >= 0 && epsilonStart <= 1 && epsilonEnd >= 0 && epsilonEnd <= 1, "epsilonStart/epsilonEnd",
-                "must be in [0, 1]");
-            require(explorationFraction > 0 && explorationFraction <= 1, "explorationFraction",
-                "must be in (0, 1], got " + explorationFraction);
-            require(epsilonDecay > 0 && epsilonDecay <= 1, "epsilonDecay", "must be in (0, 1], got " + epsilonDecay);
+            ConfigChecks.requirePositiveWidths("dqn", "hidden", hidden);
+            ConfigChecks.offPolicy("dqn", learningRate, gamma, bufferSize, batchSize, learningStarts, trainFrequency,
+                gradientSteps, targetUpdateInterval, tau, exploration, epsilonStart, epsilonEnd, explorationFraction,
+                epsilonDecay, maxGradNorm, nStep, priorityAlpha, priorityBetaStart);
             RegressionLoss.Kind.parse(loss);
-            require(huberDelta > 0, "huberDelta", "must be > 0, got " + huberDelta);
-            require(maxGradNorm >= 0, "maxGradNorm", "must be >= 0 (0 disables clipping), got " + maxGradNorm);
-            require(nStep >= 1, "nStep", "must be >= 1, got " + nStep);
-            require(priorityAlpha >= 0, "priorityAlpha", "must be >= 0, got " + priorityAlpha);
-            require(priorityBetaStart >= 0 && priorityBetaStart <= 1, "priorityBetaStart", "must be in [0, 1]");
+            ConfigChecks.require("dqn", huberDelta > 0, "huberDelta", "must be > 0, got " + huberDelta);
         }
 
         /** Defaults close to Stable-Baselines3's DQN, scaled to trading-sized runs. */
@@ -135,20 +113,13 @@ public final class DqnAgent implements OffPolicyAgent {
 
         /** The exploration schedule over vectorized env steps for a run of {@code totalSteps}. */
         public Schedule explorationSchedule(long totalSteps) {
-            return "linear".equals(exploration)
-                ? Schedule.linear(epsilonStart, epsilonEnd, Math.max(1, (long) (explorationFraction * totalSteps)))
-                : Schedule.exponential(epsilonStart, epsilonEnd, epsilonDecay);
-        }
-
-        private static void require(boolean ok, String field, String message) {
-            if (!ok) {
-                throw new UserInputException("dqn config " + field + ": " + message);
-            }
+            return ConfigChecks.exploration(exploration, epsilonStart, epsilonEnd, explorationFraction, epsilonDecay,
+                totalSteps);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Config c && Arrays.equals(hidden, c.hidden) && toString().equals(c.toString());
+            return o instanceof Config c && toString().equals(c.toString());
         }
 
         @Override
@@ -158,16 +129,7 @@ public final class DqnAgent implements OffPolicyAgent {
 
         @Override
         public String toString() {
-            return "Config[hidden=" + Arrays.toString(hidden) + ", doubleQ=" + doubleQ + ", dueling=" + dueling
-                + ", learningRate=" + learningRate + ", gamma=" + gamma + ", bufferSize=" + bufferSize
-                + ", batchSize=" + batchSize + ", learningStarts=" + learningStarts + ", trainFrequency="
-                + trainFrequency + ", gradientSteps=" + gradientSteps + ", targetUpdateInterval="
-                + targetUpdateInterval + ", tau=" + tau + ", exploration=" + exploration + ", epsilonStart="
-                + epsilonStart + ", epsilonEnd=" + epsilonEnd + ", explorationFraction=" + explorationFraction
-                + ", epsilonDecay=" + epsilonDecay + ", loss=" + loss + ", huberDelta=" + huberDelta
-                + ", maxGradNorm=" + maxGradNorm + ", nStep=" + nStep + ", prioritized=" + prioritized
-                + ", priorityAlpha=" + priorityAlpha + ", priorityBetaStart=" + priorityBetaStart + ", seed="
-                + seed + "]";
+            return ConfigChecks.describe(this);
         }
     }
 
@@ -179,37 +141,24 @@ public final class DqnAgent implements OffPolicyAgent {
     private final QNetwork target;
     private final Adam optimizer;
     private final GradientClipper clipper;
-    private final TransitionBatch batch;
+    private final DeviceBatch batch;
+    private final TargetSync targetSync;
     private final Rng explorationRng;
-
-    private final Tensor obs;
-    private final Tensor nextObs;
-    private final Tensor actionIndex;
-    private final Tensor rewards;
-    private final Tensor discounts;
-    private final Tensor weights;
-    private final Tensor[] hostToDevice;
 
     private final LayerPass onlinePass;
     private final LayerPass targetNextPass;
     private final LayerPass onlineNextPass;
-    private final Tensor[] targetColumns;
-    private final Tensor[] onlineNextColumns;
+    private final GreedyMask targetGreedy;
+    private final GreedyMask onlineNextGreedy;
     private final Tensor onehot;
     private final Tensor scratch;
-    private final Tensor selected;
     private final Tensor onesActions;
     private final Tensor nextValue;
-    private final Tensor nextValueColumn;
-    private final Tensor nextValueRows;
-    private final Tensor tieCount;
     private final Tensor qTaken;
     private final Tensor tdTarget;
     private final Tensor gradQTaken;
     private final Tensor gradQTakenRows;
-    private final Tensor tdErrorsOut;
     private final RegressionLoss loss;
-    private final Scalar polyakTau;
     private long updates;
 
     /** A new agent for observations of {@code observations} floats and {@code actions} discrete actions, on the CPU. */
@@ -234,64 +183,30 @@ public final class DqnAgent implements OffPolicyAgent {
             Rng.split(config.seed(), 101));
         this.target = new QNetwork(arena, observations, config.hidden(), actions, config.dueling(),
             Rng.split(config.seed(), 101));
-        target.parameters.copyFrom(online.parameters);
+        this.targetSync = new TargetSync(arena, online.parameters, target.parameters, config.targetUpdateInterval(),
+            config.tau());
         this.optimizer = new Adam(online.parameters, Adam.Config.adam(config.learningRate()));
         this.clipper = config.maxGradNorm() > 0 ? new GradientClipper(online.parameters, config.maxGradNorm()) : null;
         this.explorationRng = Rng.split(config.seed(), 102);
         int b = config.batchSize();
-        this.batch = new TransitionBatch(b, observations, ActionSpec.discreteIndex());
+        this.batch = new DeviceBatch(arena, b, observations);
 
-        if (device.isCuda()) {
-            obs = arena.zeros(b, observations);
-            nextObs = arena.zeros(b, observations);
-            actionIndex = arena.zerosLong(b, 1);
-            rewards = arena.zeros(b);
-            discounts = arena.zeros(b);
-            weights = arena.zeros(b);
-            hostToDevice = new Tensor[] {
-                obs, batch.observations(), nextObs, batch.nextObservations(),
-                actionIndex, arena.own(batch.actions().view(b, 1)), rewards, batch.rewards(),
-                discounts, batch.discounts(), weights, batch.weights()};
-            tdErrorsOut = arena.zeros(b);
-        } else {
-            obs = batch.observations();
-            nextObs = batch.nextObservations();
-            actionIndex = arena.own(batch.actions().view(b, 1));
-            rewards = batch.rewards();
-            discounts = batch.discounts();
-            weights = batch.weights();
-            hostToDevice = new Tensor[0];
-            tdErrorsOut = batch.tdErrors();
-        }
-
-        onlinePass = online.layer.bind(new Binding(arena, b, true), obs, null);
-        targetNextPass = target.layer.bind(new Binding(arena, b, false), nextObs, null);
-        onlineNextPass = config.doubleQ() ? online.layer.bind(new Binding(arena, b, false), nextObs, null) : null;
-        targetColumns = columns(targetNextPass.output());
-        onlineNextColumns = config.doubleQ() ? columns(onlineNextPass.output()) : null;
+        onlinePass = online.layer.bind(new Binding(arena, b, true), batch.observations, null);
+        targetNextPass = target.layer.bind(new Binding(arena, b, false), batch.nextObservations, null);
+        onlineNextPass = config.doubleQ()
+            ? online.layer.bind(new Binding(arena, b, false), batch.nextObservations, null) : null;
+        targetGreedy = new GreedyMask(arena, targetNextPass.output());
+        onlineNextGreedy = config.doubleQ() ? new GreedyMask(arena, onlineNextPass.output()) : null;
         onehot = arena.zeros(b, actions);
         scratch = arena.zeros(b, actions);
-        selected = arena.zeros(b, actions);
         onesActions = arena.full(1.0, actions);
         nextValue = arena.zeros(b);
-        nextValueColumn = arena.own(nextValue.view(b, 1));
-        nextValueRows = arena.own(nextValueColumn.expand(b, actions));
-        tieCount = arena.zeros(b);
         qTaken = arena.zeros(b);
         tdTarget = arena.zeros(b);
         gradQTaken = arena.zeros(b);
         gradQTakenRows = arena.own(arena.own(gradQTaken.view(b, 1)).expand(b, actions));
         loss = new RegressionLoss(arena, RegressionLoss.Kind.parse(config.loss()), config.huberDelta(), qTaken,
-            tdTarget, config.prioritized() ? weights : null, gradQTaken, b);
-        polyakTau = arena.scalar(config.tau());
-    }
-
-    private Tensor[] columns(Tensor values) {
-        Tensor[] out = new Tensor[actions];
-        for (int a = 0; a < actions; a++) {
-            out[a] = arena.own(values.narrow(1, a, 1));
-        }
-        return out;
+            tdTarget, config.prioritized() ? batch.weights : null, gradQTaken, b);
     }
 
     public Config config() {
@@ -323,7 +238,7 @@ public final class DqnAgent implements OffPolicyAgent {
     /** The batch the replay buffer samples into before each {@link #update()}. */
     @Override
     public TransitionBatch batch() {
-        return batch;
+        return batch.host;
     }
 
     /** Gradient updates taken so far. */
@@ -339,25 +254,19 @@ public final class DqnAgent implements OffPolicyAgent {
      */
     @Override
     public void update() {
-        for (int i = 0; i < hostToDevice.length; i += 2) {
-            hostToDevice[i].copy_(hostToDevice[i + 1]);
-        }
+        batch.upload();
         targetNextPass.forward();
         if (config.doubleQ()) {
             onlineNextPass.forward();
-            columnMax(onlineNextColumns);
-            // Mask of the online greedy action(s); on an exact tie the tied target values are averaged.
-            selected.copy_(onlineNextPass.output()).eq_(nextValueRows);
-            scratch.copy_(selected).mul_(targetNextPass.output());
+            // The target network's value at the online greedy action; exact ties are averaged.
+            scratch.copy_(onlineNextGreedy.computeMask()).mul_(targetNextPass.output());
             nextValue.addmv_(scratch, onesActions, ZERO, ONE);
-            tieCount.addmv_(selected, onesActions, ZERO, ONE);
-            nextValue.div_(tieCount);
         } else {
-            columnMax(targetColumns);
+            nextValue.copy_(targetGreedy.computeMax());
         }
-        tdTarget.copy_(nextValue).mul_(discounts).add_(rewards);
+        tdTarget.copy_(nextValue).mul_(batch.discounts).add_(batch.rewards);
 
-        onehot.zero_().scatter_(1, actionIndex, ONE);
+        onehot.zero_().scatter_(1, batch.actionIndex, ONE);
         onlinePass.forward();
         scratch.copy_(onlinePass.output()).mul_(onehot);
         qTaken.addmv_(scratch, onesActions, ZERO, ONE);
@@ -369,24 +278,8 @@ public final class DqnAgent implements OffPolicyAgent {
         }
         optimizer.step();
         updates++;
-        if (updates % config.targetUpdateInterval() == 0) {
-            if (config.tau() >= 1.0) {
-                target.parameters.copyFrom(online.parameters);
-            } else {
-                target.parameters.polyakFrom(online.parameters, polyakTau);
-            }
-        }
-        tdErrorsOut.copy_(loss.error());
-        if (tdErrorsOut != batch.tdErrors()) {
-            batch.tdErrors().copy_(tdErrorsOut);
-        }
-    }
-
-    private void columnMax(Tensor[] columns) {
-        nextValueColumn.copy_(columns[0]);
-        for (int a = 1; a < columns.length; a++) {
-            nextValueColumn.clamp_min_(columns[a]);
-        }
+        targetSync.afterUpdate(updates);
+        batch.publishTdErrors(loss.error());
     }
 
     /** Algorithm name in checkpoints. */
@@ -402,19 +295,8 @@ public final class DqnAgent implements OffPolicyAgent {
      * bit-identically.
      */
     public void save(Path dir) {
-        ObjectNode meta = AgentCheckpoints.JSON.createObjectNode();
-        meta.put("observations", observations);
-        meta.put("actions", actions);
-        meta.set("agent", AgentCheckpoints.JSON.valueToTree(config));
-        SafeTensorsFile.Writer model = new SafeTensorsFile.Writer();
-        AgentCheckpoints.writeParameters(model, "", online.parameters);
-        model.metadata("algorithm", ALGORITHM);
-        SafeTensorsFile.Writer state = new SafeTensorsFile.Writer();
-        AgentCheckpoints.writeParameters(state, "target.", target.parameters);
-        AgentCheckpoints.writeOptimizer(state, "adam.", optimizer, online.parameters.size());
-        state.add("updates", new long[0], new long[] {updates});
-        AgentCheckpoints.writeRng(state, "rng.exploration", explorationRng);
-        CheckpointFiles.write(dir, CheckpointFiles.configJson(ALGORITHM, CHECKPOINT_VERSION, meta), model, state);
+        AgentCheckpoints.saveValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config,
+            online.parameters, target.parameters, optimizer, updates, explorationRng);
     }
 
     /** Loads a checkpoint written by {@link #save} onto the CPU. */
@@ -424,21 +306,12 @@ public final class DqnAgent implements OffPolicyAgent {
 
     /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
     public static DqnAgent load(Path dir, ComputeDevice device) {
-        CheckpointFiles.Checkpoint checkpoint = CheckpointFiles.read(dir, ALGORITHM, CHECKPOINT_VERSION);
-        JsonNode meta = checkpoint.algorithmConfig();
-        int observations = AgentCheckpoints.requireInt(meta, "observations", dir);
-        int actions = AgentCheckpoints.requireInt(meta, "actions", dir);
-        if (meta.get("agent") == null) {
-            throw new UserInputException("checkpoint " + dir + ": config.json has no 'agent' settings");
-        }
-        Config config = AgentCheckpoints.config(meta.get("agent"), Config.class, dir);
-        DqnAgent agent = new DqnAgent(observations, actions, config, device);
+        AgentCheckpoints.ValueCheckpoint<Config> checkpoint =
+            AgentCheckpoints.openValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class);
+        DqnAgent agent = new DqnAgent(checkpoint.observations(), checkpoint.actions(), checkpoint.config(), device);
         try {
-            AgentCheckpoints.readParameters(checkpoint.model(), "", agent.online.parameters);
-            AgentCheckpoints.readParameters(checkpoint.state(), "target.", agent.target.parameters);
-            AgentCheckpoints.readOptimizer(checkpoint.state(), "adam.", agent.optimizer, agent.online.parameters.size());
-            agent.updates = AgentCheckpoints.readLong(checkpoint.state(), "updates");
-            AgentCheckpoints.readRng(checkpoint.state(), "rng.exploration", agent.explorationRng);
+            agent.updates = checkpoint.restore(agent.online.parameters, agent.target.parameters, agent.optimizer,
+                agent.explorationRng);
         } catch (RuntimeException e) {
             agent.close();
             throw e;
@@ -457,10 +330,27 @@ public final class DqnAgent implements OffPolicyAgent {
         return clipper == null ? Double.NaN : clipper.lastNorm();
     }
 
-    /** Explores with the agent's own seeded generator. */
+    /**
+     * Epsilon-greedy on Q for {@code rows} observations in off-heap memory, exploring with the
+     * agent's own seeded generator; one batched forward pass per {@code act}.
+     */
     @Override
-    public Policy policy(UnsafeBuffer observationRows, int rows) {
-        return new Policy(observationRows, rows);
+    public ActionValuePolicy policy(UnsafeBuffer observationRows, int rows) {
+        return new ActionValuePolicy(arena.device(), observationRows, rows, observations, actions, explorationRng,
+            (local, input, n) -> {
+                LayerPass pass = online.layer.bind(new Binding(local, n, false), input, null);
+                return new ActionValuePolicy.Evaluation() {
+                    @Override
+                    public void forward() {
+                        pass.forward();
+                    }
+
+                    @Override
+                    public Tensor values() {
+                        return pass.output();
+                    }
+                };
+            });
     }
 
     /** Flat online-network weights (tests, checkpoints). */
@@ -481,62 +371,16 @@ public final class DqnAgent implements OffPolicyAgent {
         return target.parameters;
     }
 
-    /**
-     * Epsilon-greedy acting for {@code rows} observations that live in off-heap memory (an env's
-     * observation buffer): one batched forward pass, then a Java argmax per row. Bound once to that
-     * memory; {@link #act} allocates nothing.
-     */
-    public final class Policy implements DiscretePolicy {
-        private final int rows;
-        private final OffHeapTensors views = new OffHeapTensors();
-        private final DeviceTensors local;
-        private final LayerPass pass;
-        private final Tensor deviceInput;
-        private final Tensor hostInput;
-        private final Tensor hostValues;
-        private final UnsafeBuffer values;
+    Adam optimizer() {
+        return optimizer;
+    }
 
-        private Policy(UnsafeBuffer observationRows, int rows) {
-            if (rows <= 0) {
-                throw new IllegalArgumentException("rows must be positive, got " + rows);
-            }
-            this.rows = rows;
-            this.local = new DeviceTensors(arena.device());
-            this.hostInput = views.float32(observationRows, rows, observations);
-            this.deviceInput = arena.device().isCuda() ? local.zeros(rows, observations) : hostInput;
-            this.pass = online.layer.bind(new Binding(local, rows, false), deviceInput, null);
-            if (arena.device().isCuda()) {
-                hostValues = local.hostZeros(rows, actions);
-                values = local.host(hostValues);
-            } else {
-                hostValues = null;
-                values = local.host(pass.output());
-            }
-        }
+    Rng explorationRng() {
+        return explorationRng;
+    }
 
-        /** Writes one int32 action per row into {@code actionsOut}: greedy, or uniform with probability epsilon. */
-        public void act(UnsafeBuffer actionsOut, double epsilon) {
-            forward();
-            GreedyPolicy.act(values, rows, actions, actionsOut, epsilon, explorationRng);
-        }
-
-        /** Runs the network and returns host-readable Q-values [rows, actions] (float32). */
-        public UnsafeBuffer forward() {
-            if (deviceInput != hostInput) {
-                deviceInput.copy_(hostInput);
-            }
-            pass.forward();
-            if (hostValues != null) {
-                hostValues.copy_(pass.output());
-            }
-            return values;
-        }
-
-        @Override
-        public void close() {
-            local.close();
-            views.close();
-        }
+    void restoreUpdates(long count) {
+        this.updates = count;
     }
 
     @Override

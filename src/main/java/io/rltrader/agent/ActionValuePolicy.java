@@ -1,0 +1,89 @@
+package io.rltrader.agent;
+
+import io.rltrader.nn.ComputeDevice;
+import io.rltrader.nn.DeviceTensors;
+import io.rltrader.nn.OffHeapTensors;
+import io.rltrader.util.Rng;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Epsilon-greedy acting for {@code rows} observations that live in off-heap memory (an env's
+ * observation buffer): one batched evaluation of the agent's action values, then a Java argmax per
+ * row. What "action value" means is the agent's business (Q, or the mean of a return distribution's
+ * quantiles); this class only moves memory and chooses. Bound once to that memory; {@link #act}
+ * allocates nothing.
+ */
+public final class ActionValuePolicy implements OffPolicyAgent.DiscretePolicy {
+    /** An agent's action-value evaluation bound to one input tensor. */
+    interface Evaluation {
+        /** Computes {@link #values()} from the bound input. */
+        void forward();
+
+        /** float32 [rows, actions] on the device. */
+        Tensor values();
+    }
+
+    /** Binds an agent's evaluation to {@code input} ([rows, observations], on the device) in {@code arena}. */
+    @FunctionalInterface
+    interface Binder {
+        Evaluation bind(DeviceTensors arena, Tensor input, int rows);
+    }
+
+    private final int rows;
+    private final int actions;
+    private final Rng rng;
+    private final OffHeapTensors views = new OffHeapTensors();
+    private final DeviceTensors local;
+    private final Evaluation evaluation;
+    private final Tensor deviceInput;
+    private final Tensor hostInput;
+    private final Tensor hostValues;
+    private final UnsafeBuffer values;
+
+    ActionValuePolicy(ComputeDevice device, UnsafeBuffer observationRows, int rows, int observations, int actions,
+                      Rng rng, Binder binder) {
+        if (rows <= 0) {
+            throw new IllegalArgumentException("rows must be positive, got " + rows);
+        }
+        this.rows = rows;
+        this.actions = actions;
+        this.rng = rng;
+        this.local = new DeviceTensors(device);
+        this.hostInput = views.float32(observationRows, rows, observations);
+        this.deviceInput = device.isCuda() ? local.zeros(rows, observations) : hostInput;
+        this.evaluation = binder.bind(local, deviceInput, rows);
+        if (device.isCuda() || !local.hasHost(evaluation.values())) {
+            hostValues = local.hostZeros(rows, actions);
+            values = local.host(hostValues);
+        } else {
+            hostValues = null;
+            values = local.host(evaluation.values());
+        }
+    }
+
+    /** Writes one int32 action per row into {@code actionsOut}: greedy, or uniform with probability epsilon. */
+    @Override
+    public void act(UnsafeBuffer actionsOut, double epsilon) {
+        forward();
+        GreedyPolicy.act(values, rows, actions, actionsOut, epsilon, rng);
+    }
+
+    /** Evaluates the bound rows and returns host-readable action values [rows, actions] (float32). */
+    public UnsafeBuffer forward() {
+        if (deviceInput != hostInput) {
+            deviceInput.copy_(hostInput);
+        }
+        evaluation.forward();
+        if (hostValues != null) {
+            hostValues.copy_(evaluation.values());
+        }
+        return values;
+    }
+
+    @Override
+    public void close() {
+        local.close();
+        views.close();
+    }
+}

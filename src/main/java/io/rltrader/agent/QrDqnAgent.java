@@ -1,0 +1,372 @@
+package io.rltrader.agent;
+
+import io.rltrader.memory.TransitionBatch;
+import io.rltrader.nn.Adam;
+import io.rltrader.nn.Binding;
+import io.rltrader.nn.ComputeDevice;
+import io.rltrader.nn.DeviceTensors;
+import io.rltrader.nn.GradientClipper;
+import io.rltrader.nn.LayerPass;
+import io.rltrader.nn.NativeConstants;
+import io.rltrader.nn.NativeRuntime;
+import io.rltrader.nn.ParameterSet;
+import io.rltrader.nn.QuantileHuberLoss;
+import io.rltrader.nn.Schedule;
+import io.rltrader.util.Rng;
+import io.rltrader.util.UserInputException;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Quantile-regression DQN (Dabney et al. 2018): the network outputs N quantiles of the return
+ * distribution per action at the fixed fractions {@code tau_i = (2i + 1) / 2N}, acts greedily on
+ * their mean, and is trained with the quantile Huber loss towards
+ * {@code T_j = r + gamma^n theta'_j(s', a*)}, the target network's quantiles at the greedy next action
+ * (chosen by the target network, or Double-style by the online one).
+ *
+ * <p>Phases as {@link DqnAgent}: {@link #policy} acts for N environments in one call; the loop
+ * samples {@link #batch()}; {@link #update()} computes the target quantiles, the loss and its
+ * hand-written gradient, clips, takes an Adam step and syncs the target. The network's output
+ * {@code [B, A * N]} is read as {@code [B, A, N]}; the taken action's quantiles are a batched product
+ * {@code onehot [B, 1, A] x [B, A, N]}, the greedy next action's likewise with the greedy mask. Every
+ * tensor is made in the constructor, so acting and updating allocate nothing on the Java heap.
+ */
+public final class QrDqnAgent implements OffPolicyAgent {
+    /**
+     * Every hyperparameter. {@code quantiles} is N and {@code kappa} the Huber threshold of the
+     * quantile loss; {@code doubleQ} picks the next action with the online network; the rest mean
+     * what they mean in {@link DqnAgent.Config}.
+     */
+    public record Config(int[] hidden, int quantiles, double kappa, boolean doubleQ, double learningRate,
+                         double gamma, int bufferSize, int batchSize, int learningStarts, int trainFrequency,
+                         int gradientSteps, int targetUpdateInterval, double tau, String exploration,
+                         double epsilonStart, double epsilonEnd, double explorationFraction, double epsilonDecay,
+                         double maxGradNorm, int nStep, boolean prioritized, double priorityAlpha,
+                         double priorityBetaStart, long seed) {
+        public Config {
+            hidden = hidden == null ? new int[] {256, 256} : hidden.clone();
+            ConfigChecks.requirePositiveWidths("qr-dqn", "hidden", hidden);
+            ConfigChecks.require("qr-dqn", quantiles >= 1, "quantiles", "must be >= 1, got " + quantiles);
+            ConfigChecks.require("qr-dqn", kappa > 0 && Double.isFinite(kappa), "kappa", "must be > 0, got " + kappa);
+            ConfigChecks.offPolicy("qr-dqn", learningRate, gamma, bufferSize, batchSize, learningStarts,
+                trainFrequency, gradientSteps, targetUpdateInterval, tau, exploration, epsilonStart, epsilonEnd,
+                explorationFraction, epsilonDecay, maxGradNorm, nStep, priorityAlpha, priorityBetaStart);
+        }
+
+        /**
+         * The tutorial's quantile network sizes (hidden 256, 51 quantiles, kappa 1) with
+         * {@link DqnAgent.Config#defaults()}'s replay, exploration and optimizer settings.
+         */
+        public static Config defaults() {
+            return new Config(new int[] {256, 256}, 51, 1.0, false, 1e-3, 0.99, 100_000, 64, 1_000, 1, 1, 500, 1.0,
+                "linear", 1.0, 0.05, 0.3, 0.995, 10.0, 1, false, 0.6, 0.4, 0L);
+        }
+
+        public Config withSeed(long value) {
+            return new Config(hidden, quantiles, kappa, doubleQ, learningRate, gamma, bufferSize, batchSize,
+                learningStarts, trainFrequency, gradientSteps, targetUpdateInterval, tau, exploration, epsilonStart,
+                epsilonEnd, explorationFraction, epsilonDecay, maxGradNorm, nStep, prioritized, priorityAlpha,
+                priorityBetaStart, value);
+        }
+
+        public Schedule explorationSchedule(long totalSteps) {
+            return ConfigChecks.exploration(exploration, epsilonStart, epsilonEnd, explorationFraction, epsilonDecay,
+                totalSteps);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Config c && toString().equals(c.toString());
+        }
+
+        @Override
+        public int hashCode() {
+            return toString().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return ConfigChecks.describe(this);
+        }
+    }
+
+    private final Config config;
+    private final int observations;
+    private final int actions;
+    private final int quantiles;
+    private final DeviceTensors arena;
+    private final QNetwork online;
+    private final QNetwork target;
+    private final Adam optimizer;
+    private final GradientClipper clipper;
+    private final DeviceBatch batch;
+    private final TargetSync targetSync;
+    private final Rng explorationRng;
+
+    private final LayerPass onlinePass;
+    private final LayerPass targetNextPass;
+    private final LayerPass onlineNextPass;
+    private final Tensor taus;
+    private final Tensor onesQuantiles;
+    private final Scalar quantileMean;
+    private final Tensor selectionQuantiles;
+    private final Tensor nextMeans;
+    private final Tensor nextMeansFlat;
+    private final GreedyMask greedyNext;
+    private final Tensor greedyMaskRows;
+    private final Tensor targetNextCube;
+    private final Tensor nextQuantiles;
+    private final Tensor nextQuantilesRows;
+    private final Tensor discountColumns;
+    private final Tensor rewardColumns;
+    private final Tensor targetSamples;
+    private final Tensor onehot;
+    private final Tensor onehotRows;
+    private final Tensor onehotColumns;
+    private final Tensor onlineCube;
+    private final Tensor takenQuantiles;
+    private final Tensor takenQuantilesRows;
+    private final Tensor gradTaken;
+    private final Tensor gradTakenRows;
+    private final Tensor gradOnlineCube;
+    private final QuantileHuberLoss loss;
+    private long updates;
+
+    /** A new agent for observations of {@code observations} floats and {@code actions} discrete actions, on the CPU. */
+    public QrDqnAgent(int observations, int actions, Config config) {
+        this(observations, actions, config, ComputeDevice.CPU);
+    }
+
+    public QrDqnAgent(int observations, int actions, Config config, ComputeDevice device) {
+        if (observations <= 0) {
+            throw new UserInputException("qr-dqn: observation size must be positive, got " + observations);
+        }
+        if (actions < 2) {
+            throw new UserInputException("qr-dqn: needs at least 2 discrete actions, got " + actions);
+        }
+        NativeRuntime.init();
+        NativeRuntime.flushDenormalsOnThisThread();
+        this.config = config;
+        this.observations = observations;
+        this.actions = actions;
+        this.quantiles = config.quantiles();
+        int n = quantiles;
+        int b = config.batchSize();
+        this.arena = new DeviceTensors(device);
+        this.online = new QNetwork(arena, observations, config.hidden(), actions * n, false,
+            Rng.split(config.seed(), 101));
+        this.target = new QNetwork(arena, observations, config.hidden(), actions * n, false,
+            Rng.split(config.seed(), 101));
+        this.targetSync = new TargetSync(arena, online.parameters, target.parameters, config.targetUpdateInterval(),
+            config.tau());
+        this.optimizer = new Adam(online.parameters, Adam.Config.adam(config.learningRate()));
+        this.clipper = config.maxGradNorm() > 0 ? new GradientClipper(online.parameters, config.maxGradNorm()) : null;
+        this.explorationRng = Rng.split(config.seed(), 102);
+        this.batch = new DeviceBatch(arena, b, observations);
+
+        onlinePass = online.layer.bind(new Binding(arena, b, true), batch.observations, null);
+        targetNextPass = target.layer.bind(new Binding(arena, b, false), batch.nextObservations, null);
+        onlineNextPass = config.doubleQ()
+            ? online.layer.bind(new Binding(arena, b, false), batch.nextObservations, null) : null;
+        taus = arena.zeros(n);
+        arena.upload(taus, fixedTaus(n), n);
+        onesQuantiles = arena.full(1.0, n);
+        quantileMean = arena.scalar(1.0 / n);
+        selectionQuantiles = arena.own((config.doubleQ() ? onlineNextPass : targetNextPass).output().view(b * actions, n));
+        nextMeans = arena.zeros(b, actions);
+        nextMeansFlat = arena.own(nextMeans.view(b * actions));
+        greedyNext = new GreedyMask(arena, nextMeans);
+        greedyMaskRows = arena.own(greedyNext.mask().view(b, 1, actions));
+        targetNextCube = arena.own(targetNextPass.output().view(b, actions, n));
+        nextQuantiles = arena.zeros(b, n);
+        nextQuantilesRows = arena.own(nextQuantiles.view(b, 1, n));
+        discountColumns = arena.own(arena.own(batch.discounts.view(b, 1)).expand(b, n));
+        rewardColumns = arena.own(arena.own(batch.rewards.view(b, 1)).expand(b, n));
+        targetSamples = arena.zeros(b, n);
+        onehot = arena.zeros(b, actions);
+        onehotRows = arena.own(onehot.view(b, 1, actions));
+        onehotColumns = arena.own(onehot.view(b, actions, 1));
+        onlineCube = arena.own(onlinePass.output().view(b, actions, n));
+        takenQuantiles = arena.zeros(b, n);
+        takenQuantilesRows = arena.own(takenQuantiles.view(b, 1, n));
+        gradTaken = arena.zeros(b, n);
+        gradTakenRows = arena.own(gradTaken.view(b, 1, n));
+        gradOnlineCube = arena.own(onlinePass.gradOutput().view(b, actions, n));
+        loss = new QuantileHuberLoss(arena, takenQuantiles, taus, targetSamples,
+            config.prioritized() ? batch.weights : null, gradTaken, config.kappa());
+    }
+
+    /** The quantile fractions {@code (2i + 1) / 2N}, i = 0..N-1: the midpoints of N equal bins. */
+    static float[] fixedTaus(int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) ((2.0 * i + 1.0) / (2.0 * n));
+        }
+        return out;
+    }
+
+    /** Algorithm name in checkpoints. */
+    public static final String ALGORITHM = "qr-dqn";
+    /** Checkpoint layout version this class writes and reads. */
+    public static final int CHECKPOINT_VERSION = 1;
+
+    /** Writes a checkpoint directory; the layout is that of {@link DqnAgent#save}. */
+    public void save(java.nio.file.Path dir) {
+        AgentCheckpoints.saveValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config,
+            online.parameters, target.parameters, optimizer, updates, explorationRng);
+    }
+
+    /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
+    public static QrDqnAgent load(java.nio.file.Path dir, ComputeDevice device) {
+        AgentCheckpoints.ValueCheckpoint<Config> checkpoint =
+            AgentCheckpoints.openValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class);
+        QrDqnAgent agent = new QrDqnAgent(checkpoint.observations(), checkpoint.actions(), checkpoint.config(), device);
+        try {
+            agent.updates = checkpoint.restore(agent.online.parameters, agent.target.parameters, agent.optimizer,
+                agent.explorationRng);
+        } catch (RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+        return agent;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    public ReplaySettings replaySettings() {
+        return new ReplaySettings(config.bufferSize(), config.batchSize(), config.learningStarts(),
+            config.trainFrequency(), config.gradientSteps(), config.nStep(), config.gamma(), config.prioritized(),
+            config.priorityAlpha(), config.priorityBetaStart(), config.seed());
+    }
+
+    @Override
+    public Schedule explorationSchedule(long totalSteps) {
+        return config.explorationSchedule(totalSteps);
+    }
+
+    @Override
+    public int observationSize() {
+        return observations;
+    }
+
+    @Override
+    public int actionCount() {
+        return actions;
+    }
+
+    @Override
+    public TransitionBatch batch() {
+        return batch.host;
+    }
+
+    @Override
+    public long updates() {
+        return updates;
+    }
+
+    /**
+     * One gradient update from {@link #batch()}: target quantiles at the greedy next action, quantile
+     * Huber loss on the taken action's quantiles, backward, clip, Adam step, target sync. Writes each
+     * sample's loss into the batch's TD errors (the priority of prioritized replay).
+     */
+    @Override
+    public void update() {
+        batch.upload();
+        targetNextPass.forward();
+        if (config.doubleQ()) {
+            onlineNextPass.forward();
+        }
+        nextMeansFlat.addmv_(selectionQuantiles, onesQuantiles, ZERO, quantileMean);
+        greedyNext.computeMask();
+        nextQuantilesRows.baddbmm_(greedyMaskRows, targetNextCube, ZERO, ONE);
+        targetSamples.copy_(nextQuantiles).mul_(discountColumns).add_(rewardColumns);
+
+        onehot.zero_().scatter_(1, batch.actionIndex, ONE);
+        onlinePass.forward();
+        takenQuantilesRows.baddbmm_(onehotRows, onlineCube, ZERO, ONE);
+        loss.compute();
+        gradOnlineCube.baddbmm_(onehotColumns, gradTakenRows, ZERO, ONE);
+        onlinePass.backward(true);
+        if (clipper != null) {
+            clipper.clip();
+        }
+        optimizer.step();
+        updates++;
+        targetSync.afterUpdate(updates);
+        batch.publishTdErrors(loss.perSample());
+    }
+
+    @Override
+    public float lastLoss() {
+        return loss.valueOnHost();
+    }
+
+    /** The global gradient norm before clipping in the last update, or NaN without clipping. */
+    public double lastGradientNorm() {
+        return clipper == null ? Double.NaN : clipper.lastNorm();
+    }
+
+    /**
+     * Epsilon-greedy on the mean of each action's quantiles for {@code rows} observations in off-heap
+     * memory, exploring with the agent's own seeded generator.
+     */
+    @Override
+    public ActionValuePolicy policy(UnsafeBuffer observationRows, int rows) {
+        return new ActionValuePolicy(arena.device(), observationRows, rows, observations, actions, explorationRng,
+            (local, input, count) -> {
+                LayerPass pass = online.layer.bind(new Binding(local, count, false), input, null);
+                Tensor quantileRows = local.own(pass.output().view((long) count * actions, quantiles));
+                Tensor means = local.zeros(count, actions);
+                Tensor meansFlat = local.own(means.view((long) count * actions));
+                Tensor ones = local.full(1.0, quantiles);
+                Scalar mean = local.scalar(1.0 / quantiles);
+                return new ActionValuePolicy.Evaluation() {
+                    @Override
+                    public void forward() {
+                        pass.forward();
+                        meansFlat.addmv_(quantileRows, ones, ZERO, mean);
+                    }
+
+                    @Override
+                    public Tensor values() {
+                        return means;
+                    }
+                };
+            });
+    }
+
+    /** Flat online-network weights (tests, checkpoints). */
+    public float[] onlineWeights() {
+        return online.parameters.toArray();
+    }
+
+    /** Flat target-network weights (tests, checkpoints). */
+    public float[] targetWeights() {
+        return target.parameters.toArray();
+    }
+
+    ParameterSet onlineParameters() {
+        return online.parameters;
+    }
+
+    ParameterSet targetParameters() {
+        return target.parameters;
+    }
+
+    @Override
+    public void close() {
+        if (clipper != null) {
+            clipper.close();
+        }
+        optimizer.close();
+        batch.close();
+        arena.close();
+    }
+
+    private static final Scalar ZERO = NativeConstants.ZERO;
+    private static final Scalar ONE = NativeConstants.ONE;
+}

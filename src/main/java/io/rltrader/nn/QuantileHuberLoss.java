@@ -1,0 +1,140 @@
+package io.rltrader.nn;
+
+import io.rltrader.util.UserInputException;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * The quantile Huber loss of distributional RL (QR-DQN, Dabney et al. 2018; IQN uses the same
+ * form), with its hand-written gradient with respect to the predicted quantiles.
+ *
+ * <p>Predicted quantiles {@code theta [B, N]} at fractions {@code tau} ({@code [N]} fixed, or
+ * {@code [B, N]} sampled per row as in IQN) are regressed on target samples {@code T [B, N']}. With
+ * {@code u_ij = T_j - theta_i}, {@code c = clamp(u, -kappa, kappa)} and
+ * {@code huber(u) = c (u - c/2)}:
+ * <pre>
+ *   rho_ij = |tau_i - 1{u_ij < 0}| huber(u_ij) / kappa
+ *   loss   = 1/B sum_b w_b sum_i mean_j rho_bij
+ *   d loss / d theta_bi = -w_b / (B N' kappa) sum_j |tau_i - 1{u_ij < 0}| c_bij
+ * </pre>
+ * ({@code w} the per-sample weights of prioritized replay, 1 when absent; the tau weight is piecewise
+ * constant in theta, so only the Huber part is differentiated). The pairwise {@code [B, N, N']}
+ * terms come from expand views made here ({@code theta} as {@code [B, N, 1]}, {@code T} as
+ * {@code [B, 1, N']}); the sums are matrix-vector products with vectors of ones. Bound once to its
+ * tensors; {@link #compute()} is 13-15 in-place native ops and allocates nothing.
+ */
+public final class QuantileHuberLoss {
+    private final DeviceTensors arena;
+    private final Tensor gradTheta;
+    private final Tensor gradThetaFlat;
+    private final Tensor thetaColumns;
+    private final Tensor targetRows;
+    private final Tensor tauColumns;
+    private final Tensor weightColumns;
+    private final Tensor error;
+    private final Tensor clipped;
+    private final Tensor tauWeight;
+    private final Tensor elementsPerSample;
+    private final Tensor elementsPerQuantile;
+    private final Tensor onesPairs;
+    private final Tensor onesTargets;
+    private final Tensor perSample;
+    private final Tensor perSampleRow;
+    private final Tensor sampleWeights;
+    private final Tensor value;
+    private final Tensor zero;
+    private final Scalar lowerBound;
+    private final Scalar upperBound;
+    private final Scalar sampleScale;
+    private final Scalar gradientScale;
+    private final Scalar batchMean;
+    private final double kappa;
+
+    /**
+     * @param theta     float32 [B, N] predicted quantiles
+     * @param taus      float32 [N] (the same fractions for every row) or [B, N] (per row)
+     * @param target    float32 [B, N'] target samples (treated as constants)
+     * @param weights   float32 [B] per-sample weights, or null for none
+     * @param gradTheta float32 [B, N], overwritten with d loss / d theta
+     * @param kappa     Huber threshold, > 0 (1 in both papers)
+     */
+    public QuantileHuberLoss(DeviceTensors arena, Tensor theta, Tensor taus, Tensor target, Tensor weights,
+                             Tensor gradTheta, double kappa) {
+        if (!(kappa > 0) || !Double.isFinite(kappa)) {
+            throw new UserInputException("quantile huber kappa must be positive and finite, got " + kappa);
+        }
+        if (theta.dim() != 2 || target.dim() != 2 || target.size(0) != theta.size(0)) {
+            throw new IllegalArgumentException("theta must be [B, N] and target [B, N'] with the same B");
+        }
+        long b = theta.size(0);
+        long n = theta.size(1);
+        long nTarget = target.size(1);
+        boolean perRowTaus = taus.dim() == 2;
+        if (perRowTaus ? taus.size(0) != b || taus.size(1) != n : taus.dim() != 1 || taus.size(0) != n) {
+            throw new IllegalArgumentException("taus must be [N] or [B, N] with N = " + n);
+        }
+        this.arena = arena;
+        this.kappa = kappa;
+        this.gradTheta = gradTheta;
+        this.gradThetaFlat = arena.own(gradTheta.view(b * n));
+        this.thetaColumns = arena.own(arena.own(theta.view(b, n, 1)).expand(b, n, nTarget));
+        this.targetRows = arena.own(arena.own(target.view(b, 1, nTarget)).expand(b, n, nTarget));
+        this.tauColumns = arena.own(arena.own(taus.view(perRowTaus ? b : 1, n, 1)).expand(b, n, nTarget));
+        this.weightColumns = weights == null ? null : arena.own(arena.own(weights.view(b, 1)).expand(b, n));
+        this.error = arena.zeros(b, n, nTarget);
+        this.clipped = arena.zeros(b, n, nTarget);
+        this.tauWeight = arena.zeros(b, n, nTarget);
+        this.elementsPerSample = arena.own(error.view(b, n * nTarget));
+        this.elementsPerQuantile = arena.own(tauWeight.view(b * n, nTarget));
+        this.onesPairs = arena.full(1.0, n * nTarget);
+        this.onesTargets = arena.full(1.0, nTarget);
+        this.perSample = arena.zeros(b);
+        this.perSampleRow = arena.own(perSample.view(1, b));
+        this.sampleWeights = weights == null ? arena.full(1.0, b) : weights;
+        this.value = arena.zeros(1);
+        this.zero = arena.constant(0.0);
+        this.lowerBound = arena.scalar(-kappa);
+        this.upperBound = arena.scalar(kappa);
+        this.sampleScale = arena.scalar(1.0 / (nTarget * kappa));
+        this.gradientScale = arena.scalar(-1.0 / (b * nTarget * kappa));
+        this.batchMean = arena.scalar(1.0 / b);
+    }
+
+    /** Computes the loss into {@link #value()}, the per-sample losses and the gradient of theta. */
+    public void compute() {
+        error.copy_(targetRows).sub_(thetaColumns);
+        clipped.copy_(error).clamp_min_(lowerBound).clamp_max_(upperBound);
+        // |tau - 1{u < 0}| as |1{u < 0} - tau|, then times c: the gradient's summand.
+        tauWeight.copy_(error).lt_(zero).sub_(tauColumns).abs_().mul_(clipped);
+        // kappa rho = |tau - 1{u < 0}| c (u - c/2), written over the error buffer.
+        error.sub_(clipped, NativeConstants.HALF).mul_(tauWeight);
+        perSample.addmv_(elementsPerSample, onesPairs, NativeConstants.ZERO, sampleScale);
+        gradThetaFlat.addmv_(elementsPerQuantile, onesTargets, NativeConstants.ZERO, gradientScale);
+        if (weightColumns != null) {
+            gradTheta.mul_(weightColumns);
+        }
+        value.addmv_(perSampleRow, sampleWeights, NativeConstants.ZERO, batchMean);
+    }
+
+    /** The loss, a float32 [1] tensor on the device. */
+    public Tensor value() {
+        return value;
+    }
+
+    /** The loss as a Java number (a device-to-host copy on CUDA; free on the CPU). */
+    public float valueOnHost() {
+        return arena.hasHost(value) ? arena.host(value).getFloat(0) : arena.download(value, 1)[0];
+    }
+
+    /**
+     * Each sample's loss {@code sum_i mean_j rho_ij} before the per-sample weight, float32 [B]: the
+     * priority signal for prioritized replay.
+     */
+    public Tensor perSample() {
+        return perSample;
+    }
+
+    public double kappa() {
+        return kappa;
+    }
+}
