@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "rltrader", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Reinforcement-learning trading kernel: data, environments, agents, backtests.",
-    subcommands = {DataCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, BacktestCommand.class, DataCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INPUT = 1;
     public static final int EXIT_USAGE = 2;
@@ -57,7 +58,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: data, backtest");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: demo, train, evaluate, backtest, data");
     }
 
     /** The version from the jar manifest, or the build's when run from classes. */

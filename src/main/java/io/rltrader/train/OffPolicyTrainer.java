@@ -90,6 +90,7 @@ public final class OffPolicyTrainer implements AutoCloseable {
         long start = System.nanoTime();
         long vectorSteps = 0;
         long nextLog = logInterval > 0 ? transitions + logInterval : Long.MAX_VALUE;
+        long lastLogged = -1;
         long end = transitions + totalTransitions;
         double epsilon = exploration.at(0);
         int obsBytes = rows * buffers.observationSize() * Float.BYTES;
@@ -118,11 +119,12 @@ public final class OffPolicyTrainer implements AutoCloseable {
             }
             if (log != null && transitions >= nextLog) {
                 log.accept(progress(epsilon, start));
+                lastLogged = transitions;
                 nextLog += logInterval;
             }
         }
         Progress last = progress(epsilon, start);
-        if (log != null) {
+        if (log != null && lastLogged < transitions) {
             log.accept(last);
         }
         return last;

@@ -1,0 +1,137 @@
+package io.rltrader.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rltrader.data.TestData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train / evaluate / backtest through the command line: files, determinism, JSON output and errors. */
+class TrainEvaluateCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Result train(Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--agent", "double-dqn", "--synthetic", "sine",
+            "--bars", "600", "--steps", "4000", "--envs", "4", "--seed", "5", "--log-interval", "1000",
+            "--set", "learningStarts=500", "--set", "hidden=[32,32]", "--out", out.toString(), "--quiet"));
+        args.addAll(List.of(extra));
+        return run(args.toArray(new String[0]));
+    }
+
+    @Test
+    void sameSeedGivesIdenticalLogAndBitIdenticalCheckpoint() throws Exception {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        Result first = train(a);
+        assertEquals(0, first.code(), first.err());
+        Result second = train(b);
+        assertEquals(0, second.code(), second.err());
+        for (String file : List.of("checkpoint/model.safetensors", "checkpoint/state.safetensors",
+                "checkpoint/config.json", "config.json")) {
+            assertArrayEquals(Files.readAllBytes(a.resolve(file)), Files.readAllBytes(b.resolve(file)), file);
+        }
+        List<String> la = Files.readAllLines(a.resolve("train.jsonl"));
+        List<String> lb = Files.readAllLines(b.resolve("train.jsonl"));
+        assertEquals(4, la.size(), "one line per 1000 transitions");
+        for (int i = 0; i < la.size(); i++) {
+            ObjectNode x = (ObjectNode) JSON.readTree(la.get(i));
+            ObjectNode y = (ObjectNode) JSON.readTree(lb.get(i));
+            x.remove("transitions_per_s");
+            y.remove("transitions_per_s");
+            assertEquals(x, y, "train.jsonl line " + (i + 1));
+        }
+        JsonNode config = JSON.readTree(a.resolve("config.json").toFile());
+        assertEquals(32, config.get("settings").get("hidden").get(0).asInt(), "--set reaches the resolved config");
+        assertTrue(config.get("settings").get("doubleQ").asBoolean());
+    }
+
+    @Test
+    void evaluateJsonHasMetricsOfTheAgentAndBaselinesAndWritesAReport() throws Exception {
+        Path run = dir.resolve("run");
+        assertEquals(0, train(run).code());
+        Path report = dir.resolve("report");
+        Result r = run("evaluate", "--checkpoint", run.toString(), "--json", "--report", report.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = JSON.readTree(r.out());
+        for (String key : List.of("total_return", "cagr", "ann_vol", "sharpe", "sortino", "max_drawdown", "calmar",
+                "trades", "turnover", "fees_paid", "exposure", "win_rate", "avg_holding_bars")) {
+            assertTrue(json.get("metrics").has(key), "metric " + key);
+        }
+        assertEquals(3, json.get("results").size());
+        assertEquals("buy-and-hold", json.get("results").get(1).get("name").asText());
+        for (String file : List.of("report.html", "report.json", "equity.png", "drawdown.png", "position.png",
+                "training.png")) {
+            assertTrue(Files.size(report.resolve(file)) > 100, file);
+        }
+        String html = Files.readString(report.resolve("report.html"));
+        assertTrue(html.contains("data:image/png;base64,") && !html.contains("src=\"http"), "self-contained html");
+    }
+
+    @Test
+    void badInputIsOneClearLineAndNonZeroExit() throws Exception {
+        Result unknownSetting = train(dir.resolve("x"), "--set", "learningRat=0.1");
+        assertEquals(1, unknownSetting.code());
+        assertTrue(unknownSetting.err().contains("'learningRat' is not a double-dqn setting"), unknownSetting.err());
+        assertFalse(Files.exists(dir.resolve("x").resolve("config.json")), "nothing written for a refused run");
+
+        Result badValue = train(dir.resolve("y"), "--set", "gamma=3");
+        assertEquals(1, badValue.code());
+        assertTrue(badValue.err().contains("gamma"), badValue.err());
+
+        Result unknownAgent = run("train", "--agent", "dqm", "--synthetic", "sine", "--steps", "10", "--out",
+            dir.resolve("z").toString());
+        assertEquals(1, unknownAgent.code());
+        assertTrue(unknownAgent.err().contains("--agent 'dqm'"), unknownAgent.err());
+
+        Result missing = run("evaluate", "--checkpoint", dir.resolve("nowhere").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("nowhere") && missing.err().lines().count() == 1, missing.err());
+
+        Result unknownFlag = run("backtest", "--data", TestData.path("ttrc.csv").toString(), "--strategy",
+            "buy-and-hold", "--costs", "0.1");
+        assertEquals(2, unknownFlag.code());
+        assertTrue(unknownFlag.err().contains("--costs"), unknownFlag.err());
+
+        Path run = dir.resolve("twice");
+        assertEquals(0, train(run).code());
+        Result again = train(run);
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("already holds a run"), again.err());
+    }
+
+    @Test
+    void backtestJsonMetricsMatchTheReferenceForBuyAndHold() throws Exception {
+        Result r = run("backtest", "--data", TestData.path("ttrc.csv").toString(), "--strategy", "buy-and-hold",
+            "--cost", "0", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = JSON.readTree(r.out()).get("metrics");
+        assertEquals(15.8668831169, m.get("total_return").asDouble(), 1e-9);
+        assertEquals(0.2401181895, m.get("calmar").asDouble(), 1e-9);
+        assertEquals(1, m.get("trades").asInt());
+    }
+}
