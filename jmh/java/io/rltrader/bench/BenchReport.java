@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Turns JMH's JSON result (run with the GC profiler) into rltrader's benchmark report: one JSON
  * object with {@code settings} (threads, JVM, LibTorch, CPU, flags) and {@code benchmarks}, a list
- * of {name, params, score, unit, error, bytes_per_op, items_per_op, items_per_s}; and a table on
+ * of {name, params, score, unit, error, bytes_per_op (gc.alloc.rate.norm), worker_bytes_per_op (the
+ * benchmark thread's own allocation, see WorkerAllocationProfiler), items_per_op, items_per_s}; and a table on
  * stdout. Used by tools/bench: {@code BenchReport JMH_JSON OUT_JSON FLAGS...}.
  */
 public final class BenchReport {
@@ -79,6 +80,8 @@ public final class BenchReport {
         String unit = primary.path("scoreUnit").asText();
         JsonNode alloc = result.path("secondaryMetrics").path("gc.alloc.rate.norm");
         Double bytes = alloc.isMissingNode() ? null : alloc.path("score").asDouble();
+        JsonNode worker = result.path("secondaryMetrics").path(WorkerAllocationProfiler.METRIC);
+        Double workerBytes = worker.isMissingNode() ? null : worker.path("score").asDouble();
         ItemsPerOp items = itemsAnnotation(name);
         long itemsPerOp = 1;
         String itemUnit = "op";
@@ -101,6 +104,7 @@ public final class BenchReport {
         row.put("unit", unit);
         row.put("error", primary.path("scoreError").isNumber() ? primary.path("scoreError").asDouble() : null);
         row.put("bytes_per_op", bytes);
+        row.put("worker_bytes_per_op", workerBytes);
         row.put("items_per_op", itemsPerOp);
         row.put("item", itemUnit);
         Double seconds = secondsPerOp(score, unit);
@@ -154,16 +158,18 @@ public final class BenchReport {
         System.out.printf("CPU %s | %s cores | LibTorch %s | intra-op %s, BLAS %s (%s) | %s%n", s.get("cpu"),
             s.get("cores"), s.get("libtorch"), s.get("intra_op_threads"), s.get("blas_threads"), s.get("blas_core"),
             s.get("jvm"));
-        System.out.printf("%-58s %-16s %12s %10s %14s %10s%n", "benchmark", "params", "time/op", "B/op",
-            "items/s", "ns/item");
+        System.out.printf("%-58s %-16s %12s %10s %10s %14s %10s%n", "benchmark", "params", "time/op", "B/op",
+            "worker B/op", "items/s", "ns/item");
         for (Map<String, Object> r : rows) {
             String name = r.get("name").toString().replace("io.rltrader.", "");
             Double bytes = (Double) r.get("bytes_per_op");
             Double perSecond = (Double) r.get("items_per_s");
             Double nsPerItem = (Double) r.get("ns_per_item");
-            System.out.printf(Locale.ROOT, "%-58s %-16s %9.3f %-2s %10s %14s %10s%n", name,
+            Double worker = (Double) r.get("worker_bytes_per_op");
+            System.out.printf(Locale.ROOT, "%-58s %-16s %9.3f %-2s %10s %10s %14s %10s%n", name,
                 compact((Map<String, Object>) r.get("params")), (Double) r.get("score"),
                 r.get("unit").toString().replace("/op", ""), bytes == null ? "-" : String.format(Locale.ROOT, "%.1f", bytes),
+                worker == null ? "-" : String.format(Locale.ROOT, "%.2f", worker),
                 perSecond == null ? "-" : String.format(Locale.ROOT, "%.4g %s", perSecond, r.get("item")),
                 nsPerItem == null ? "-" : String.format(Locale.ROOT, "%.2f", nsPerItem));
         }
