@@ -1,7 +1,6 @@
 package io.rltrader.cli;
 
 import io.rltrader.agent.Agents;
-import io.rltrader.data.FeatureMatrix;
 import io.rltrader.train.Evaluation;
 import io.rltrader.train.RunSpec;
 import io.rltrader.train.Training;
@@ -21,11 +20,13 @@ import picocli.CommandLine.Option;
     description = {"Train a Double DQN on the bundled TTR daily series (1985-2006, first 70%), evaluate it on the",
         "held-out last 30% next to buy-and-hold and an SMA crossover, print a table and write a report."})
 public final class DemoCommand implements Runnable {
+    static final java.util.List<String> DEMO_FEATURES = java.util.List.of("logret:5", "logret:20", "sma:50", "sd:20");
+
     @Option(names = "--out", defaultValue = "rltrader-demo", paramLabel = "DIR",
         description = "Directory for the run and the report; replaced if it holds an earlier demo (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--steps", defaultValue = "150000", paramLabel = "N", description = "Training transitions (default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "60000", paramLabel = "N", description = "Training transitions (default ${DEFAULT-VALUE}).")
     long steps;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default ${DEFAULT-VALUE}).")
@@ -46,8 +47,12 @@ public final class DemoCommand implements Runnable {
         settings.put("learningStarts", 5_000);
         settings.put("targetUpdateInterval", 1);
         settings.put("tau", 0.01);
-        RunSpec demo = new RunSpec("double-dqn", "builtin:ttrc", null, 3000, null, 0.7, FeatureMatrix.DEFAULT_FEATURES,
-            4, 256, "log-return", 100, 0.001, 0, "close", false, 10_000, steps, 8, seed, "cpu", 10_000, settings);
+        settings.set("hidden", settings.arrayNode().add(32).add(32));
+        // A small network on four slow features (5- and 20-bar returns, distance to the 50-bar mean,
+        // 20-bar volatility), one bar per observation: with the default eight features and a window of
+        // 4 the agent fits the training years and overtrades the held-out ones.
+        RunSpec demo = new RunSpec("double-dqn", "builtin:ttrc", null, 3000, null, 0.7, DEMO_FEATURES,
+            1, 256, "log-return", 100, 0.001, 0, "close", false, 10_000, steps, 8, seed, "cpu", 2_000, settings);
         out.println("rltrader demo: training double-dqn on builtin:ttrc (first 70% of 1985-2006), " + steps
             + " transitions on 8 environment copies");
         out.flush();
