@@ -72,6 +72,24 @@ class BacktesterTest {
     }
 
     @Test
+    void stitchingConsecutivePeriodsEqualsOneRunOverThem() {
+        MarketData.Asset asset = TTRC.asset(0);
+        MarketConfig market = MarketConfig.frictionless();
+        BacktestResult whole = Backtester.run(Strategy.buyAndHold(),
+            Backtester.continuousEnv(TTRC, asset, new RowRange(200, 800), market), 252);
+        BacktestResult first = Backtester.run(Strategy.buyAndHold(),
+            Backtester.continuousEnv(TTRC, asset, new RowRange(200, 500), market), 252);
+        BacktestResult second = Backtester.run(Strategy.buyAndHold(),
+            Backtester.continuousEnv(TTRC, asset, new RowRange(499, 800), market), 252);
+        BacktestResult stitched = Backtester.stitch("bh", java.util.List.of(first, second), 252);
+        assertArrayEquals(whole.bars(), stitched.bars());
+        for (int i = 0; i < whole.equity().length; i++) {
+            assertEquals(whole.equity()[i], stitched.equity()[i], 1e-9 * whole.equity()[i]);
+        }
+        assertEquals(2, stitched.trades());
+    }
+
+    @Test
     void randomBaselineIsSeeded() {
         MarketData.Asset asset = TTRC.asset(0);
         RowRange rows = new RowRange(0, 500);

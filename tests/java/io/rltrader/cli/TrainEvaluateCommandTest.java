@@ -125,6 +125,23 @@ class TrainEvaluateCommandTest {
     }
 
     @Test
+    void walkForwardStitchesOneCurveWhoseReturnCompoundsTheWindows() throws Exception {
+        Result r = run("walkforward", "--agent", "dqn", "--synthetic", "sine", "--bars", "900", "--train-bars", "400",
+            "--test-bars", "150", "--steps", "1500", "--envs", "4", "--set", "learningStarts=300",
+            "--set", "hidden=[16,16]", "--json", "--report", dir.resolve("wf").toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = JSON.readTree(r.out());
+        assertEquals(3, json.get("windows").asInt(), "(900 - 400) / 150 windows");
+        assertTrue(json.get("metrics").has("sharpe") && json.has("buy_and_hold"));
+        assertTrue(Files.size(dir.resolve("wf").resolve("report.html")) > 1000);
+
+        Result overlapping = run("walkforward", "--agent", "dqn", "--synthetic", "sine", "--train-bars", "400",
+            "--test-bars", "150", "--step", "100", "--steps", "100");
+        assertEquals(1, overlapping.code());
+        assertTrue(overlapping.err().contains("--step 100"), overlapping.err());
+    }
+
+    @Test
     void backtestJsonMetricsMatchTheReferenceForBuyAndHold() throws Exception {
         Result r = run("backtest", "--data", TestData.path("ttrc.csv").toString(), "--strategy", "buy-and-hold",
             "--cost", "0", "--json");

@@ -96,6 +96,45 @@ public final class Backtester {
         return summarize(name, bars, equity, position, trades, fees, traded, periodsPerYear);
     }
 
+    /**
+     * Chains backtests of consecutive periods (walk-forward test windows) into one: each part's
+     * equity is rescaled to start where the previous one ended, so the stitched curve compounds the
+     * parts' returns; trades add up, and fees and traded notional are rescaled with their part.
+     */
+    public static BacktestResult stitch(String name, List<BacktestResult> parts, double periodsPerYear) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to stitch");
+        }
+        int points = 1;
+        for (BacktestResult part : parts) {
+            points += part.equity().length - 1;
+        }
+        int[] bars = new int[points];
+        double[] equity = new double[points];
+        double[] position = new double[points];
+        BacktestResult first = parts.get(0);
+        bars[0] = first.bars()[0];
+        equity[0] = first.equity()[0];
+        position[0] = first.position()[0];
+        int n = 1;
+        int trades = 0;
+        double fees = 0;
+        double traded = 0;
+        for (BacktestResult part : parts) {
+            double scale = equity[n - 1] / part.equity()[0];
+            for (int i = 1; i < part.equity().length; i++) {
+                bars[n] = part.bars()[i];
+                equity[n] = part.equity()[i] * scale;
+                position[n] = part.position()[i] * scale;
+                n++;
+            }
+            trades += part.trades();
+            fees += part.feesPaid() * scale;
+            traded += part.turnover() * Arrays.stream(part.equity()).average().orElse(0) * scale;
+        }
+        return summarize(name, bars, equity, position, trades, fees, traded, periodsPerYear);
+    }
+
     static BacktestResult summarize(String name, int[] bars, double[] equity, double[] position, int trades,
                                     double fees, double traded, double periodsPerYear) {
         Metrics metrics = Metrics.of(equity, periodsPerYear);

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "rltrader", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Reinforcement-learning trading kernel: data, environments, agents, backtests.",
-    subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, BacktestCommand.class, DataCommand.class,
+    subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, WalkForwardCommand.class,
+        BacktestCommand.class, DataCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INPUT = 1;
@@ -58,7 +59,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: demo, train, evaluate, backtest, data");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: demo, train, evaluate, walkforward, backtest, data");
     }
 
     /** The version from the jar manifest, or the build's when run from classes. */

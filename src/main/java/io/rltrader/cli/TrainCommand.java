@@ -29,71 +29,8 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--agent", required = true, paramLabel = "NAME",
-        description = "Agent: ${COMPLETION-CANDIDATES}.", completionCandidates = AgentNames.class)
-    String agent;
-
-    @Option(names = "--data", paramLabel = "FILE", description = "CSV file or builtin:ttrc / builtin:eustockmarkets.")
-    String data;
-
-    @Option(names = "--synthetic", paramLabel = "KIND", description = "Synthetic series instead of --data: gbm, ou, sine, regime.")
-    String synthetic;
-
-    @Option(names = "--bars", defaultValue = "3000", paramLabel = "N", description = "Bars of a synthetic series (default ${DEFAULT-VALUE}).")
-    int bars;
-
-    @Option(names = "--asset", paramLabel = "NAME", description = "Asset to trade (default: the first).")
-    String asset;
-
-    @Option(names = "--env", defaultValue = "discrete", paramLabel = "KIND",
-        description = "Environment: discrete (target positions short/flat/long) (default ${DEFAULT-VALUE}).")
-    String env;
-
-    @Option(names = "--steps", required = true, paramLabel = "N", description = "Transitions to collect (all env copies together).")
-    long steps;
-
-    @Option(names = "--envs", defaultValue = "8", paramLabel = "N", description = "Environment copies stepped together (default ${DEFAULT-VALUE}).")
-    int envs;
-
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Run seed (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda", description = "Compute device (default ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--train-fraction", defaultValue = "0.7", paramLabel = "F",
-        description = "Fraction of rows, from the start, to train on (default ${DEFAULT-VALUE}).")
-    double trainFraction;
-
-    @Option(names = "--features", split = ",", paramLabel = "F1,F2",
-        description = "Observation features (default: logret,logret:5,rsi:14,macd,macdhist,bbpctb:20,sd:20,sma:50).")
-    List<String> features;
-
-    @Option(names = "--window", defaultValue = "4", paramLabel = "W", description = "Feature rows per observation (default ${DEFAULT-VALUE}).")
-    int window;
-
-    @Option(names = "--episode-length", defaultValue = "256", paramLabel = "N",
-        description = "Steps per training episode from random starts; 0 for the whole train part (default ${DEFAULT-VALUE}).")
-    int episodeLength;
-
-    @Option(names = "--reward", defaultValue = "log-return", paramLabel = "R", description = "log-return or pnl (default ${DEFAULT-VALUE}).")
-    String reward;
-
-    @Option(names = "--reward-scale", defaultValue = "100", paramLabel = "X", description = "Reward multiplier (default ${DEFAULT-VALUE}).")
-    double rewardScale;
-
     @Mixin
-    MarketOptions marketOptions;
-
-    @Option(names = "--config", paramLabel = "FILE.json", description = "JSON object of agent settings over the defaults.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Agent setting over the defaults and --config (repeatable).")
-    List<String> sets = new ArrayList<>();
-
-    @Option(names = "--log-interval", defaultValue = "10000", paramLabel = "N",
-        description = "Transitions between train.jsonl lines (default ${DEFAULT-VALUE}).")
-    long logInterval;
+    RunFlags flags;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory to create.")
     Path out;
@@ -103,6 +40,112 @@ public final class TrainCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The flags that define a run (everything but where it goes), shared with walkforward. */
+    public static final class RunFlags {
+        @Option(names = "--agent", required = true, paramLabel = "NAME",
+            description = "Agent: ${COMPLETION-CANDIDATES}.", completionCandidates = AgentNames.class)
+        String agent;
+
+        @Option(names = "--data", paramLabel = "FILE", description = "CSV file or builtin:ttrc / builtin:eustockmarkets.")
+        String data;
+
+        @Option(names = "--synthetic", paramLabel = "KIND", description = "Synthetic series instead of --data: gbm, ou, sine, regime.")
+        String synthetic;
+
+        @Option(names = "--bars", defaultValue = "3000", paramLabel = "N", description = "Bars of a synthetic series (default ${DEFAULT-VALUE}).")
+        int bars;
+
+        @Option(names = "--asset", paramLabel = "NAME", description = "Asset to trade (default: the first).")
+        String asset;
+
+        @Option(names = "--env", defaultValue = "discrete", paramLabel = "KIND",
+            description = "Environment: discrete (target positions short/flat/long) (default ${DEFAULT-VALUE}).")
+        String env;
+
+        @Option(names = "--steps", required = true, paramLabel = "N", description = "Transitions to collect (all env copies together).")
+        long steps;
+
+        @Option(names = "--envs", defaultValue = "8", paramLabel = "N", description = "Environment copies stepped together (default ${DEFAULT-VALUE}).")
+        int envs;
+
+        @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Run seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda", description = "Compute device (default ${DEFAULT-VALUE}).")
+        String device;
+
+        @Option(names = "--train-fraction", defaultValue = "0.7", paramLabel = "F",
+            description = "Fraction of rows, from the start, to train on (default ${DEFAULT-VALUE}).")
+        double trainFraction;
+
+        @Option(names = "--features", split = ",", paramLabel = "F1,F2",
+            description = "Observation features (default: logret,logret:5,rsi:14,macd,macdhist,bbpctb:20,sd:20,sma:50).")
+        List<String> features;
+
+        @Option(names = "--window", defaultValue = "4", paramLabel = "W", description = "Feature rows per observation (default ${DEFAULT-VALUE}).")
+        int window;
+
+        @Option(names = "--episode-length", defaultValue = "256", paramLabel = "N",
+            description = "Steps per training episode from random starts; 0 for the whole train part (default ${DEFAULT-VALUE}).")
+        int episodeLength;
+
+        @Option(names = "--reward", defaultValue = "log-return", paramLabel = "R", description = "log-return or pnl (default ${DEFAULT-VALUE}).")
+        String reward;
+
+        @Option(names = "--reward-scale", defaultValue = "100", paramLabel = "X", description = "Reward multiplier (default ${DEFAULT-VALUE}).")
+        double rewardScale;
+
+        @Mixin
+        MarketOptions marketOptions;
+
+        @Option(names = "--config", paramLabel = "FILE.json", description = "JSON object of agent settings over the defaults.")
+        Path config;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Agent setting over the defaults and --config (repeatable).")
+        List<String> sets = new ArrayList<>();
+
+        @Option(names = "--log-interval", defaultValue = "10000", paramLabel = "N",
+            description = "Transitions between train.jsonl lines (default ${DEFAULT-VALUE}).")
+        long logInterval;
+
+        RunSpec spec() {
+            if (!env.equalsIgnoreCase("discrete")) {
+                throw new UserInputException("--env '" + env + "': the agents available (" + String.join(", ", Agents.names())
+                    + ") act on the discrete environment; use --env discrete");
+            }
+            if (bars < 100) {
+                throw new UserInputException("--bars " + bars + ": expected at least 100 bars");
+            }
+            ObjectNode settings = Agents.defaults(agent);
+            if (config != null) {
+                JsonNode file;
+                try {
+                    file = JSON.readTree(Files.readString(config));
+                } catch (IOException e) {
+                    throw new UserInputException("--config " + config + ": cannot read a JSON object ("
+                        + e.getMessage().split("\n")[0] + ")");
+                }
+                Agents.override(agent, settings, file, "--config " + config);
+            }
+            for (String set : sets) {
+                int eq = set.indexOf('=');
+                if (eq <= 0) {
+                    throw new UserInputException("--set '" + set + "': expected KEY=VALUE, e.g. --set learningRate=0.0003");
+                }
+                ObjectNode one = JSON.createObjectNode();
+                one.set(set.substring(0, eq).trim(), value(set.substring(eq + 1).trim()));
+                Agents.override(agent, settings, one, "--set " + set);
+            }
+            settings.put("seed", seed);
+            MarketOptions m = marketOptions;
+            m.market();
+            return new RunSpec(agent, data, synthetic == null ? null : synthetic.toLowerCase(Locale.ROOT), bars, asset,
+                trainFraction, features == null ? FeatureMatrix.DEFAULT_FEATURES : features, window, episodeLength, reward,
+                rewardScale, m.cost, m.slippageBps, m.fill, m.allowShort, m.initialCash, steps, envs, seed, device,
+                logInterval, settings);
+        }
+    }
 
     /** Lists agent names in --help. */
     static final class AgentNames extends ArrayList<String> {
@@ -114,7 +157,7 @@ public final class TrainCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        RunSpec run = spec();
+        RunSpec run = flags.spec();
         Progress progress = quiet ? null : new Progress(out, run.steps(), System.console() != null);
         Training.run(run, this.out, progress == null ? null : progress::show);
         if (progress != null) {
@@ -125,44 +168,7 @@ public final class TrainCommand implements Runnable {
         out.flush();
     }
 
-    RunSpec spec() {
-        if (!env.equalsIgnoreCase("discrete")) {
-            throw new UserInputException("--env '" + env + "': the agents available (" + String.join(", ", Agents.names())
-                + ") act on the discrete environment; use --env discrete");
-        }
-        if (bars < 100) {
-            throw new UserInputException("--bars " + bars + ": expected at least 100 bars");
-        }
-        ObjectNode settings = Agents.defaults(agent);
-        if (config != null) {
-            JsonNode file;
-            try {
-                file = JSON.readTree(Files.readString(config));
-            } catch (IOException e) {
-                throw new UserInputException("--config " + config + ": cannot read a JSON object ("
-                    + e.getMessage().split("\n")[0] + ")");
-            }
-            Agents.override(agent, settings, file, "--config " + config);
-        }
-        for (String set : sets) {
-            int eq = set.indexOf('=');
-            if (eq <= 0) {
-                throw new UserInputException("--set '" + set + "': expected KEY=VALUE, e.g. --set learningRate=0.0003");
-            }
-            ObjectNode one = JSON.createObjectNode();
-            one.set(set.substring(0, eq).trim(), value(set.substring(eq + 1).trim()));
-            Agents.override(agent, settings, one, "--set " + set);
-        }
-        settings.put("seed", seed);
-        MarketOptions m = marketOptions;
-        m.market();
-        return new RunSpec(agent, data, synthetic == null ? null : synthetic.toLowerCase(Locale.ROOT), bars, asset,
-            trainFraction, features == null ? FeatureMatrix.DEFAULT_FEATURES : features, window, episodeLength, reward,
-            rewardScale, m.cost, m.slippageBps, m.fill, m.allowShort, m.initialCash, steps, envs, seed, device,
-            logInterval, settings);
-    }
-
-    private static JsonNode value(String text) {
+    static JsonNode value(String text) {
         try {
             return JSON.readTree(text);
         } catch (IOException e) {

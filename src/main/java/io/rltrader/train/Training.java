@@ -52,11 +52,21 @@ public final class Training {
     private Training() {
     }
 
-    public static Prepared prepare(RunSpec spec) {
-        MarketData data = spec.data() != null
+    /** The spec's market data: the file or builtin series, or the seeded synthetic one. */
+    public static MarketData loadData(RunSpec spec) {
+        return spec.data() != null
             ? DataSources.load(spec.data(), CsvLoader.Options.defaults())
             : SyntheticSeries.generate(SyntheticSeries.parseKind(spec.synthetic()), spec.syntheticBars(), spec.seed());
-        MarketData.Asset asset = spec.asset() == null ? data.asset(0) : data.asset(spec.asset());
+    }
+
+    /** The traded asset of a spec in {@code data}. */
+    public static MarketData.Asset asset(RunSpec spec, MarketData data) {
+        return spec.asset() == null ? data.asset(0) : data.asset(spec.asset());
+    }
+
+    public static Prepared prepare(RunSpec spec) {
+        MarketData data = loadData(spec);
+        MarketData.Asset asset = asset(spec, data);
         TimeSplits.Split split = TimeSplits.byFraction(data.rows(), spec.trainFraction(), 0);
         FeatureMatrix features = FeatureMatrix.build(data, asset, spec.features(), Normalization.fitted(split.train()));
         return new Prepared(data, asset, features, split);
@@ -79,16 +89,27 @@ public final class Training {
 
     /** The training environment: {@code envs} copies on the train rows, target-position actions. */
     public static DiscreteTradingEnv trainingEnv(RunSpec spec, Prepared prepared) {
+        return trainingEnv(spec, prepared.asset(), prepared.features(), prepared.split().train(), spec.seed());
+    }
+
+    /** {@code envs} copies on {@code rows} with random episode starts drawn from {@code seed}. */
+    public static DiscreteTradingEnv trainingEnv(RunSpec spec, MarketData.Asset asset, FeatureMatrix features,
+                                                 RowRange rows, long seed) {
         EnvConfig env = EnvConfig.of(spec.envs()).withWindow(spec.window()).withEpisodeLength(spec.episodeLength())
-            .withRows(prepared.split().train()).withSeed(spec.seed()).withReward(reward(spec));
-        return new DiscreteTradingEnv(prepared.asset(), prepared.features(), new DiscreteTradingEnv.Config(env,
+            .withRows(rows).withSeed(seed).withReward(reward(spec));
+        return new DiscreteTradingEnv(asset, features, new DiscreteTradingEnv.Config(env,
             market(spec), DiscreteTradingEnv.ActionMode.TARGET, 1));
     }
 
     /** One copy over {@code rows} (null: all) in a single episode, for evaluation. */
     public static DiscreteTradingEnv evaluationEnv(RunSpec spec, Prepared prepared, RowRange rows) {
+        return evaluationEnv(spec, prepared.asset(), prepared.features(), rows);
+    }
+
+    public static DiscreteTradingEnv evaluationEnv(RunSpec spec, MarketData.Asset asset, FeatureMatrix features,
+                                                   RowRange rows) {
         EnvConfig env = EnvConfig.of(1).withWindow(spec.window()).withRows(rows).withReward(reward(spec));
-        return new DiscreteTradingEnv(prepared.asset(), prepared.features(), new DiscreteTradingEnv.Config(env,
+        return new DiscreteTradingEnv(asset, features, new DiscreteTradingEnv.Config(env,
             market(spec), DiscreteTradingEnv.ActionMode.TARGET, 1));
     }
 
