@@ -36,6 +36,23 @@ class DqnLearningTest {
     }
 
     @Test
+    void aDivergingRunStopsAtTheFirstNonFiniteLossNamingTheUpdate() {
+        SineTask task = new SineTask(3);
+        DiscreteTradingEnv env = task.trainingEnv(4, 5);
+        DqnAgent.Config base = taskConfig(false, false, 2);
+        // An absurd learning rate and no clipping blow the weights up within a few hundred updates.
+        DqnAgent.Config diverging = new DqnAgent.Config(base.hidden(), false, false, 1e6, 0.99, 20_000, 64, 200, 1, 1,
+            1, 1.0, "linear", 1.0, 0.05, 0.3, 0.995, "mse", 1.0, 0.0, 1, false, 0.6, 0.4, 2);
+        try (DqnAgent agent = new DqnAgent(env.observationSize(), DiscreteTradingEnv.ACTIONS, diverging);
+             OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
+            io.rltrader.util.UserInputException error = org.junit.jupiter.api.Assertions.assertThrows(
+                io.rltrader.util.UserInputException.class, () -> trainer.run(40_000, 0, null));
+            assertTrue(error.getMessage().contains("training stopped at update " + agent.updates()), error.getMessage());
+            assertTrue(!Float.isFinite(agent.lastLoss()));
+        }
+    }
+
+    @Test
     void sameSeedGivesBitIdenticalWeights() {
         float[][] runs = new float[2][];
         for (int run = 0; run < 2; run++) {

@@ -115,6 +115,7 @@ public final class OffPolicyTrainer implements AutoCloseable {
                         uniform.sample(agent.batch());
                         agent.update();
                     }
+                    checkFinite();
                 }
             }
             if (log != null && transitions >= nextLog) {
@@ -128,6 +129,19 @@ public final class OffPolicyTrainer implements AutoCloseable {
             log.accept(last);
         }
         return last;
+    }
+
+    /**
+     * Stops at the first non-finite loss, naming the update: training on from a NaN would only
+     * spread it into every weight. Reading the loss is a load from host memory on the CPU.
+     */
+    private void checkFinite() {
+        float loss = agent.lastLoss();
+        if (!Float.isFinite(loss)) {
+            throw new UserInputException("training stopped at update " + agent.updates() + " (transition "
+                + transitions + "): the loss is " + loss + "; lower the learning rate, clip gradients"
+                + " (maxGradNorm) or check the data for extreme values");
+        }
     }
 
     private void countEpisodes() {
