@@ -250,7 +250,7 @@ public final class DqnAgent implements OffPolicyAgent {
     /**
      * One gradient update from {@link #batch()}: TD targets from the target network (Double DQN: at
      * the online network's greedy action), loss on Q(s, a), backward, clip, Adam step, target sync.
-     * Writes {@code Q(s,a) - target} into the batch's TD errors for prioritized replay.
+     * With prioritized replay, writes {@code Q(s,a) - target} into the batch's TD errors.
      */
     @Override
     public void update() {
@@ -264,9 +264,9 @@ public final class DqnAgent implements OffPolicyAgent {
         } else {
             nextValue.copy_(targetGreedy.computeMax());
         }
-        tdTarget.copy_(nextValue).mul_(batch.discounts).add_(batch.rewards);
+        tdTarget.copy_(batch.rewards).addcmul_(nextValue, batch.discounts);
 
-        onehot.zero_().scatter_(1, batch.actionIndex, ONE);
+        batch.writeOneHot(arena, onehot, actions);
         onlinePass.forward();
         scratch.copy_(onlinePass.output()).mul_(onehot);
         qTaken.addmv_(scratch, onesActions, ZERO, ONE);
@@ -279,7 +279,9 @@ public final class DqnAgent implements OffPolicyAgent {
         optimizer.step();
         updates++;
         targetSync.afterUpdate(updates);
-        batch.publishTdErrors(loss.error());
+        if (config.prioritized()) {
+            batch.publishTdErrors(loss.error());
+        }
     }
 
     /** Algorithm name in checkpoints. */

@@ -285,7 +285,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
         nextQuantilesRows.baddbmm_(greedyMaskRows, targetNextCube, ZERO, ONE);
         targetSamples.copy_(nextQuantiles).mul_(discountColumns).add_(rewardColumns);
 
-        onehot.zero_().scatter_(1, batch.actionIndex, ONE);
+        batch.writeOneHot(arena, onehot, actions);
         onlinePass.forward();
         takenQuantilesRows.baddbmm_(onehotRows, onlineCube, ZERO, ONE);
         loss.compute();

@@ -64,6 +64,7 @@ public final class Dense implements Layer {
         private final Tensor weightT;
         private final Tensor biasRows;
         private final Tensor preGrad;
+        private final Tensor reluMask;
         private final Tensor preGradT;
         private final Tensor elu;
         private final Tensor one;
@@ -83,11 +84,14 @@ public final class Dense implements Layer {
             this.one = activation == Activation.ELU || activation == Activation.TANH ? arena.constant(1.0) : null;
             this.zeroTensor = activation == Activation.ELU ? arena.constant(0.0) : null;
             if (binding.training()) {
-                this.preGrad = activation == Activation.IDENTITY ? gradOutput : binding.gradient(out);
+                this.preGrad = activation == Activation.IDENTITY || activation == Activation.RELU
+                    ? gradOutput : binding.gradient(out);
+                this.reluMask = activation == Activation.RELU ? arena.zerosBool(binding.batch(), out) : null;
                 this.preGradT = arena.own(preGrad.t());
                 this.onesBatch = binding.onesBatch();
             } else {
                 this.preGrad = null;
+                this.reluMask = null;
                 this.preGradT = null;
                 this.onesBatch = null;
             }
@@ -112,8 +116,9 @@ public final class Dense implements Layer {
         @Override
         public void backward(boolean parameterGradients) {
             switch (activation) {
-                // relu' = 1 where the output is positive: sign(output) is exactly that 0/1 mask.
-                case RELU -> preGrad.copy_(output).sign_().mul_(gradOutput);
+                // relu' = 1 where the output is positive: the output cast to bool is that mask, and
+                // the gradient is masked in place (gradOutput is this layer's own buffer).
+                case RELU -> gradOutput.mul_(reluMask.copy_(output));
                 // tanh' = 1 - y^2, applied as -(y^2 - 1) * g.
                 case TANH -> preGrad.copy_(output).square_().sub_(one).mul_(gradOutput).neg_();
                 case ELU -> preGrad.copy_(elu).mul_(gradOutput);

@@ -32,6 +32,7 @@ public final class DeviceTensors implements AutoCloseable {
     private final Map<Tensor, UnsafeBuffer> hostMemory = new IdentityHashMap<>();
     private final TensorOptions cudaFloat;
     private final TensorOptions cudaLong;
+    private final TensorOptions cudaBool;
     private boolean closed;
 
     public DeviceTensors(ComputeDevice device) {
@@ -43,9 +44,11 @@ public final class DeviceTensors implements AutoCloseable {
             TensorOptions base = own(new TensorOptions(cuda));
             cudaFloat = own(base.dtype(new ScalarTypeOptional(torch.ScalarType.Float)));
             cudaLong = own(base.dtype(new ScalarTypeOptional(torch.ScalarType.Long)));
+            cudaBool = own(base.dtype(new ScalarTypeOptional(torch.ScalarType.Bool)));
         } else {
             cudaFloat = null;
             cudaLong = null;
+            cudaBool = null;
         }
     }
 
@@ -61,6 +64,11 @@ public final class DeviceTensors implements AutoCloseable {
     /** A zero-filled int64 tensor of {@code shape} on this arena's device. */
     public Tensor zerosLong(long... shape) {
         return allocate(OffHeapTensors.Dtype.INT64, shape);
+    }
+
+    /** A zero-filled (all false) bool tensor of {@code shape} on this arena's device. */
+    public Tensor zerosBool(long... shape) {
+        return allocate(OffHeapTensors.Dtype.BOOL, shape);
     }
 
     /** A float32 tensor filled with {@code value}. */
@@ -165,7 +173,12 @@ public final class DeviceTensors implements AutoCloseable {
             throw new IllegalStateException("DeviceTensors is closed");
         }
         if (device.isCuda()) {
-            TensorOptions options = dtype == OffHeapTensors.Dtype.INT64 ? cudaLong : cudaFloat;
+            TensorOptions options = switch (dtype) {
+                case INT64 -> cudaLong;
+                case BOOL -> cudaBool;
+                case FLOAT32 -> cudaFloat;
+                default -> throw new IllegalArgumentException("no CUDA allocation for " + dtype);
+            };
             try (MemoryFormatOptional format = new MemoryFormatOptional()) {
                 Tensor tensor = own(torch.empty(shape, options, format));
                 tensor.zero_();

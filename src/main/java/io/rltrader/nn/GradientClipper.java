@@ -18,6 +18,9 @@ public final class GradientClipper implements AutoCloseable {
     private final Tensor one;
     private final double maxNormValue;
     private Tensor squaredNorm;
+    private final org.agrona.concurrent.UnsafeBuffer squaredNormHost;
+    private final Tensor hostCoefficient;
+    private final org.agrona.concurrent.UnsafeBuffer hostCoefficientMemory;
 
     public GradientClipper(ParameterSet parameters, double maxNorm) {
         if (!(maxNorm > 0)) {
@@ -30,11 +33,25 @@ public final class GradientClipper implements AutoCloseable {
         this.maxNorm = arena.constant(maxNorm);
         this.one = arena.constant(1.0);
         this.maxNormValue = maxNorm;
+        Tensor norm = parameters.gradientSquaredNormTensor();
+        this.squaredNormHost = parameters.arena().hasHost(norm) ? parameters.arena().host(norm) : null;
+        this.hostCoefficient = arena.hostScalar(1.0);
+        this.hostCoefficientMemory = arena.host(hostCoefficient);
     }
 
     /** Scales the gradients in place so that their global L2 norm is at most the maximum. */
     public void clip() {
         squaredNorm = parameters.gradientSquaredNorm();
+        if (squaredNormHost != null) {
+            // On the CPU the norm is in host memory: the coefficient is scalar Java arithmetic, and
+            // the gradients are only touched when they are actually scaled down.
+            double c = maxNormValue / (Math.sqrt(squaredNormHost.getFloat(0)) + 1e-6);
+            if (c < 1.0) {
+                hostCoefficientMemory.putFloat(0, (float) c);
+                parameters.gradients().mul_(hostCoefficient);
+            }
+            return;
+        }
         coefficient.copy_(squaredNorm).sqrt_().add_(epsilon).reciprocal_().mul_(maxNorm)
             .clamp_max_(one);
         parameters.gradients().mul_(coefficient);

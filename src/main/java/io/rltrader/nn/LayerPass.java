@@ -34,7 +34,8 @@ public abstract class LayerPass {
     /**
      * Back-propagates {@link #gradOutput()}: writes (overwrites) the gradient of the bound input if
      * one was given, and, if {@code parameterGradients}, overwrites this layer's parameter gradients.
-     * Requires the preceding {@link #forward()} on the same input.
+     * Requires the preceding {@link #forward()} on the same input. May overwrite
+     * {@link #gradOutput()} (a ReLU layer masks it in place).
      */
     public abstract void backward(boolean parameterGradients);
 }

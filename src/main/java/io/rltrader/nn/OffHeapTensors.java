@@ -24,7 +24,8 @@ public final class OffHeapTensors implements AutoCloseable {
         FLOAT32(4, torch.ScalarType.Float),
         INT32(4, torch.ScalarType.Int),
         INT64(8, torch.ScalarType.Long),
-        UINT8(1, torch.ScalarType.Byte);
+        UINT8(1, torch.ScalarType.Byte),
+        BOOL(1, torch.ScalarType.Bool);
 
         private final int bytes;
         private final torch.ScalarType scalarType;

@@ -252,6 +252,11 @@ public final class ParameterSet {
         return squaredNorm;
     }
 
+    /** The [1] tensor {@link #gradientSquaredNorm()} writes into. */
+    Tensor gradientSquaredNormTensor() {
+        return squaredNorm;
+    }
+
     /** Sets every gradient to zero. */
     public void zeroGradients() {
         gradients.zero_();

@@ -35,6 +35,8 @@ public final class RegressionLoss {
     private final Tensor weights;
     private final Tensor gradPrediction;
     private final Tensor error;
+    private final Tensor weightsUsed;
+    private boolean valueStale;
     private final Tensor clipped;
     private final Tensor elementLoss;
     private final Tensor elementLossRow;
@@ -63,6 +65,7 @@ public final class RegressionLoss {
         this.weights = weights;
         this.gradPrediction = gradPrediction;
         this.error = arena.zeros(batch);
+        this.weightsUsed = weights == null ? null : arena.zeros(batch);
         this.clipped = kind == Kind.HUBER ? arena.zeros(batch) : null;
         this.elementLoss = arena.zeros(batch);
         this.elementLossRow = arena.own(elementLoss.view(1, batch));
@@ -73,32 +76,46 @@ public final class RegressionLoss {
         this.upperBound = arena.constant(huberDelta);
     }
 
-    /** Computes the loss into {@link #value()} and its gradient into the bound gradient tensor. */
+    /**
+     * Computes the gradient into the bound gradient tensor (4-8 in-place ops). The loss value itself
+     * is only needed for logging, so {@link #value()} computes it on demand from what this call kept.
+     */
     public void compute() {
         error.copy_(prediction).sub_(target);
         if (kind == Kind.MSE) {
-            elementLoss.copy_(error).square_();
             gradPrediction.copy_(error).mul_(gradientScale);
         } else {
-            clipped.copy_(error).clamp_min_(lowerBound).clamp_max_(upperBound);
-            elementLoss.copy_(error).sub_(clipped, NativeConstants.HALF).mul_(clipped);
-            gradPrediction.copy_(clipped).mul_(gradientScale);
+            gradPrediction.copy_(error).clamp_min_(lowerBound).clamp_max_(upperBound).mul_(gradientScale);
         }
         if (weights != null) {
-            elementLoss.mul_(weights);
             gradPrediction.mul_(weights);
+            weightsUsed.copy_(weights);
         }
-        value.addmv_(elementLossRow, meanWeights, NativeConstants.ZERO, NativeConstants.ONE);
+        valueStale = true;
     }
 
-    /** The loss, a float32 [1] tensor on the device. */
+    /** The loss of the last {@link #compute()}, a float32 [1] tensor on the device. */
     public Tensor value() {
+        if (valueStale) {
+            if (kind == Kind.MSE) {
+                elementLoss.copy_(error).square_();
+            } else {
+                clipped.copy_(error).clamp_min_(lowerBound).clamp_max_(upperBound);
+                elementLoss.copy_(error).sub_(clipped, NativeConstants.HALF).mul_(clipped);
+            }
+            if (weightsUsed != null) {
+                elementLoss.mul_(weightsUsed);
+            }
+            value.addmv_(elementLossRow, meanWeights, NativeConstants.ZERO, NativeConstants.ONE);
+            valueStale = false;
+        }
         return value;
     }
 
     /** The loss as a Java number (a device-to-host copy on CUDA; free on the CPU). */
     public float valueOnHost() {
-        return arena.hasHost(value) ? arena.host(value).getFloat(0) : arena.download(value, 1)[0];
+        Tensor v = value();
+        return arena.hasHost(v) ? arena.host(v).getFloat(0) : arena.download(v, 1)[0];
     }
 
     /** {@code prediction - target} from the last {@link #compute()}, float32 [B] (TD errors). */
