@@ -43,24 +43,17 @@ public final class BacktestCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random strategy (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--periods-per-year", paramLabel = "N", defaultValue = "252",
-        description = "Bars per year for annualized metrics (default ${DEFAULT-VALUE}).")
-    double periodsPerYear;
-
-    @Option(names = "--json", description = "Print one JSON object (settings and metrics) and nothing else on stdout.")
-    boolean json;
-
-    @Option(names = "--report", paramLabel = "DIR", description = "Write report.html, charts and report.json to DIR.")
-    Path report;
+    @Mixin
+    OutputOptions output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        if (!(periodsPerYear > 0) || Double.isInfinite(periodsPerYear)) {
-            throw new UserInputException("--periods-per-year " + periodsPerYear + ": expected a number > 0");
-        }
+        double periodsPerYear = output.periodsPerYear();
+        boolean json = output.json;
+        Path report = output.report;
         MarketConfig market = marketOptions.market();
         MarketData data = dataOptions.load();
         MarketData.Asset traded = asset == null ? data.asset(0) : data.asset(asset);
@@ -111,7 +104,7 @@ public final class BacktestCommand implements Runnable {
         s.put("fill", market.fill().name().toLowerCase(java.util.Locale.ROOT));
         s.put("allow_short", market.allowShort());
         s.put("initial_cash", market.initialCash());
-        s.put("periods_per_year", periodsPerYear);
+        s.put("periods_per_year", output.periodsPerYear());
         return s;
     }
 }

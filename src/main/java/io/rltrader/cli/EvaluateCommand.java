@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rltrader evaluate}: out-of-sample backtest of a trained run next to buy-and-hold and an SMA crossover. */
@@ -25,24 +26,17 @@ public final class EvaluateCommand implements Runnable {
     @Option(names = "--split", defaultValue = "test", paramLabel = "test|all", description = "Rows to evaluate on (default ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--periods-per-year", paramLabel = "N", defaultValue = "252",
-        description = "Bars per year for annualized metrics (default ${DEFAULT-VALUE}).")
-    double periodsPerYear;
-
-    @Option(names = "--json", description = "Print one JSON object and nothing else on stdout.")
-    boolean json;
-
-    @Option(names = "--report", paramLabel = "DIR", description = "Write report.html, charts and report.json to DIR.")
-    Path report;
+    @Mixin
+    OutputOptions output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        if (!(periodsPerYear > 0) || Double.isInfinite(periodsPerYear)) {
-            throw new UserInputException("--periods-per-year " + periodsPerYear + ": expected a number > 0");
-        }
+        double periodsPerYear = output.periodsPerYear();
+        boolean json = output.json;
+        Path report = output.report;
         Evaluation.Outcome outcome = Evaluation.evaluate(checkpoint, split, periodsPerYear);
         PrintWriter out = spec.commandLine().getOut();
         Path html = report == null ? null : writeReport(outcome, report, split, periodsPerYear);

@@ -30,24 +30,17 @@ public final class WalkForwardCommand implements Runnable {
     @Option(names = "--step", paramLabel = "K", description = "Bars between window starts (default: --test-bars).")
     Integer step;
 
-    @Option(names = "--periods-per-year", paramLabel = "N", defaultValue = "252",
-        description = "Bars per year for annualized metrics (default ${DEFAULT-VALUE}).")
-    double periodsPerYear;
-
-    @Option(names = "--json", description = "Print one JSON object and nothing else on stdout.")
-    boolean json;
-
-    @Option(names = "--report", paramLabel = "DIR", description = "Write report.html, charts and report.json to DIR.")
-    Path report;
+    @Mixin
+    OutputOptions output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        if (!(periodsPerYear > 0) || Double.isInfinite(periodsPerYear)) {
-            throw new UserInputException("--periods-per-year " + periodsPerYear + ": expected a number > 0");
-        }
+        double periodsPerYear = output.periodsPerYear();
+        boolean json = output.json;
+        Path report = output.report;
         RunSpec runSpec = run.spec();
         PrintWriter out = spec.commandLine().getOut();
         int stepBars = step == null ? testBars : step;
