@@ -3,6 +3,8 @@ package io.rltrader.agent;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.Optimizer;
@@ -27,6 +29,42 @@ final class AgentCheckpoints {
         .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
 
     private AgentCheckpoints() {
+    }
+
+    /**
+     * Writes a checkpoint directory whose config.json holds the sizes ({@code observations},
+     * {@code actions}) and the agent's config record under {@code agent}.
+     */
+    static void write(Path dir, String algorithm, int version, int observations, int actions, Object config,
+                      SafeTensorsFile.Writer model, SafeTensorsFile.Writer state) {
+        ObjectNode meta = JSON.createObjectNode();
+        meta.put("observations", observations);
+        meta.put("actions", actions);
+        meta.set("agent", JSON.valueToTree(config));
+        model.metadata("algorithm", algorithm);
+        CheckpointFiles.write(dir, CheckpointFiles.configJson(algorithm, version, meta), model, state);
+    }
+
+    /** The agent's config record from the {@code agent} entry written by {@link #write}. */
+    static <T> T agentConfig(JsonNode meta, Class<T> type, Path dir) {
+        if (meta.get("agent") == null) {
+            throw new UserInputException("checkpoint " + dir + ": config.json has no 'agent' settings");
+        }
+        return config(meta.get("agent"), type, dir);
+    }
+
+    /** The update count and the update-noise and exploration generators of an actor-critic agent. */
+    static void writeCounters(SafeTensorsFile.Writer state, long updates, Rng updateRng, Rng explorationRng) {
+        state.add("updates", new long[0], new long[] {updates});
+        writeRng(state, "rng.update", updateRng);
+        writeRng(state, "rng.exploration", explorationRng);
+    }
+
+    /** Restores what {@link #writeCounters} wrote into the generators; returns the update count. */
+    static long readCounters(SafeTensorsFile state, Rng updateRng, Rng explorationRng) {
+        readRng(state, "rng.update", updateRng);
+        readRng(state, "rng.exploration", explorationRng);
+        return readLong(state, "updates");
     }
 
     static void writeParameters(SafeTensorsFile.Writer writer, String prefix, ParameterSet parameters) {

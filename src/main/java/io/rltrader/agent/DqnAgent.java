@@ -10,13 +10,11 @@ import io.rltrader.nn.GradientClipper;
 import io.rltrader.nn.LayerPass;
 import io.rltrader.nn.NativeConstants;
 import io.rltrader.nn.NativeRuntime;
-import io.rltrader.nn.OffHeapTensors;
 import io.rltrader.nn.RegressionLoss;
 import io.rltrader.nn.Schedule;
 import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.SafeTensorsFile;
 import java.nio.file.Path;
@@ -402,19 +400,14 @@ public final class DqnAgent implements OffPolicyAgent {
      * bit-identically.
      */
     public void save(Path dir) {
-        ObjectNode meta = AgentCheckpoints.JSON.createObjectNode();
-        meta.put("observations", observations);
-        meta.put("actions", actions);
-        meta.set("agent", AgentCheckpoints.JSON.valueToTree(config));
         SafeTensorsFile.Writer model = new SafeTensorsFile.Writer();
         AgentCheckpoints.writeParameters(model, "", online.parameters);
-        model.metadata("algorithm", ALGORITHM);
         SafeTensorsFile.Writer state = new SafeTensorsFile.Writer();
         AgentCheckpoints.writeParameters(state, "target.", target.parameters);
         AgentCheckpoints.writeOptimizer(state, "adam.", optimizer, online.parameters.size());
         state.add("updates", new long[0], new long[] {updates});
         AgentCheckpoints.writeRng(state, "rng.exploration", explorationRng);
-        CheckpointFiles.write(dir, CheckpointFiles.configJson(ALGORITHM, CHECKPOINT_VERSION, meta), model, state);
+        AgentCheckpoints.write(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config, model, state);
     }
 
     /** Loads a checkpoint written by {@link #save} onto the CPU. */
@@ -428,10 +421,7 @@ public final class DqnAgent implements OffPolicyAgent {
         JsonNode meta = checkpoint.algorithmConfig();
         int observations = AgentCheckpoints.requireInt(meta, "observations", dir);
         int actions = AgentCheckpoints.requireInt(meta, "actions", dir);
-        if (meta.get("agent") == null) {
-            throw new UserInputException("checkpoint " + dir + ": config.json has no 'agent' settings");
-        }
-        Config config = AgentCheckpoints.config(meta.get("agent"), Config.class, dir);
+        Config config = AgentCheckpoints.agentConfig(meta, Config.class, dir);
         DqnAgent agent = new DqnAgent(observations, actions, config, device);
         try {
             AgentCheckpoints.readParameters(checkpoint.model(), "", agent.online.parameters);
@@ -488,54 +478,27 @@ public final class DqnAgent implements OffPolicyAgent {
      */
     public final class Policy implements DiscretePolicy {
         private final int rows;
-        private final OffHeapTensors views = new OffHeapTensors();
-        private final DeviceTensors local;
-        private final LayerPass pass;
-        private final Tensor deviceInput;
-        private final Tensor hostInput;
-        private final Tensor hostValues;
-        private final UnsafeBuffer values;
+        private final RowsForward network;
 
         private Policy(UnsafeBuffer observationRows, int rows) {
-            if (rows <= 0) {
-                throw new IllegalArgumentException("rows must be positive, got " + rows);
-            }
             this.rows = rows;
-            this.local = new DeviceTensors(arena.device());
-            this.hostInput = views.float32(observationRows, rows, observations);
-            this.deviceInput = arena.device().isCuda() ? local.zeros(rows, observations) : hostInput;
-            this.pass = online.layer.bind(new Binding(local, rows, false), deviceInput, null);
-            if (arena.device().isCuda()) {
-                hostValues = local.hostZeros(rows, actions);
-                values = local.host(hostValues);
-            } else {
-                hostValues = null;
-                values = local.host(pass.output());
-            }
+            this.network = new RowsForward(online.layer, arena.device(), observationRows, rows);
         }
 
         /** Writes one int32 action per row into {@code actionsOut}: greedy, or uniform with probability epsilon. */
+        @Override
         public void act(UnsafeBuffer actionsOut, double epsilon) {
-            forward();
-            GreedyPolicy.act(values, rows, actions, actionsOut, epsilon, explorationRng);
+            GreedyPolicy.act(network.forward(), rows, actions, actionsOut, epsilon, explorationRng);
         }
 
         /** Runs the network and returns host-readable Q-values [rows, actions] (float32). */
         public UnsafeBuffer forward() {
-            if (deviceInput != hostInput) {
-                deviceInput.copy_(hostInput);
-            }
-            pass.forward();
-            if (hostValues != null) {
-                hostValues.copy_(pass.output());
-            }
-            return values;
+            return network.forward();
         }
 
         @Override
         public void close() {
-            local.close();
-            views.close();
+            network.close();
         }
     }
 
