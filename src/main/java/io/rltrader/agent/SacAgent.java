@@ -1,6 +1,5 @@
 package io.rltrader.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Activation;
@@ -10,7 +9,6 @@ import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.NativeConstants;
-import io.rltrader.nn.NativeRuntime;
 import io.rltrader.nn.ParameterSet;
 import io.rltrader.nn.SafeTensorsFile;
 import io.rltrader.nn.Schedule;
@@ -146,20 +144,14 @@ public final class SacAgent implements OffPolicyAgent {
     }
 
     private final Config config;
-    private final int observations;
-    private final int actionDim;
-    private final DeviceTensors arena;
+    private final ActorCriticParts parts;
+    private final TwinCritics critics;
     private final Sequential actor;
     private final ParameterSet actorParameters;
     private final Adam actorOptimizer;
-    private final TwinCritics critics;
     private final ParameterSet logEntCoef;
     private final Adam entCoefOptimizer;
-    private final TransitionBatch batch;
     private final DeviceBatch deviceBatch;
-    private final Rng updateRng;
-    private final Rng explorationRng;
-
     private final HostNoise noise;
     private final HostNoise nextNoise;
     private final SquashedGaussian current;
@@ -171,7 +163,6 @@ public final class SacAgent implements OffPolicyAgent {
     private final Tensor onesBatch;
     private final Tensor targetEntropy;
     private final Scalar minusInverseBatch;
-    private long updates;
 
     /** A new agent for observations of {@code observations} floats and actions of {@code actionDim}, on the CPU. */
     public SacAgent(int observations, int actionDim, Config config) {
@@ -179,38 +170,26 @@ public final class SacAgent implements OffPolicyAgent {
     }
 
     public SacAgent(int observations, int actionDim, Config config, ComputeDevice device) {
-        if (observations <= 0) {
-            throw new UserInputException("sac: observation size must be positive, got " + observations);
-        }
-        if (actionDim <= 0) {
-            throw new UserInputException("sac: action dimension must be positive, got " + actionDim);
-        }
-        NativeRuntime.init();
-        NativeRuntime.flushDenormalsOnThisThread();
-        this.config = config;
-        this.observations = observations;
-        this.actionDim = actionDim;
-        this.arena = new DeviceTensors(device);
         int[] hidden = ActorCriticConfigs.widths(config.hidden());
         int b = config.batchSize();
+        this.config = config;
+        this.parts = new ActorCriticParts(NAME, observations, actionDim, device, hidden, b, config.learningRate(),
+            config.tau(), 0.5, true, config.seed(), 300);
+        this.critics = parts.critics;
+        this.deviceBatch = parts.deviceBatch;
+        DeviceTensors arena = parts.arena;
 
         ParameterSet.Builder actorBuilder = ParameterSet.builder();
         this.actor = Sequential.mlp(actorBuilder, "actor", observations, hidden, 2 * actionDim, Activation.RELU,
             Activation.IDENTITY);
-        this.actorParameters = actorBuilder.build(arena, Rng.split(config.seed(), 301));
+        this.actorParameters = actorBuilder.build(arena, ActorCriticParts.actorInit(config.seed(), 300));
         this.actorOptimizer = new Adam(actorParameters, Adam.Config.adam(config.learningRate()));
-        this.critics = new TwinCritics(arena, observations, actionDim, hidden, b, config.learningRate(), 0.5,
-            config.tau(), true, Rng.split(config.seed(), 302));
         ParameterSet.Builder entBuilder = ParameterSet.builder();
         entBuilder.add("log_ent_coef", ParameterSet.Initializer.constant(Math.log(config.initialEntCoef())), 1);
         this.logEntCoef = entBuilder.build(arena, new Rng(0));
         this.entCoefOptimizer = config.learnsEntCoef()
             ? new Adam(logEntCoef, Adam.Config.adam(config.learningRate())) : null;
-        this.updateRng = Rng.split(config.seed(), 303);
-        this.explorationRng = Rng.split(config.seed(), 304);
 
-        this.batch = new TransitionBatch(b, observations, ActionSpec.continuous(actionDim));
-        this.deviceBatch = new DeviceBatch(arena, batch);
         this.noise = new HostNoise(arena, b, actionDim);
         this.nextNoise = new HostNoise(arena, b, actionDim);
         this.current = new SquashedGaussian(arena, actor.bind(new Binding(arena, b, true), deviceBatch.observations,
@@ -233,8 +212,8 @@ public final class SacAgent implements OffPolicyAgent {
 
     @Override
     public ReplaySettings replaySettings() {
-        return new ReplaySettings(config.bufferSize(), config.batchSize(), config.learningStarts(),
-            config.trainFrequency(), config.gradientSteps(), 1, config.gamma(), false, 0.6, 0.4, config.seed());
+        return ActorCriticParts.replay(config.bufferSize(), config.batchSize(), config.learningStarts(),
+            config.trainFrequency(), config.gradientSteps(), config.gamma(), config.seed());
     }
 
     /** SAC explores by sampling its policy: the schedule is the constant 1 ("stochastic"). */
@@ -245,27 +224,27 @@ public final class SacAgent implements OffPolicyAgent {
 
     @Override
     public int observationSize() {
-        return observations;
+        return parts.observations;
     }
 
     @Override
     public int actionCount() {
-        return actionDim;
+        return parts.actionDim;
     }
 
     @Override
     public ActionSpec actionSpec() {
-        return ActionSpec.continuous(actionDim);
+        return parts.actionSpec();
     }
 
     @Override
     public TransitionBatch batch() {
-        return batch;
+        return parts.batch;
     }
 
     @Override
     public long updates() {
-        return updates;
+        return parts.updates;
     }
 
     /** One SAC update from {@link #batch()} (see the class comment for its phases). */
@@ -273,7 +252,7 @@ public final class SacAgent implements OffPolicyAgent {
     public void update() {
         deviceBatch.upload();
         // 1. a ~ pi(s) by reparameterization; kept for the actor loss at the end.
-        noise.fill(updateRng, 1.0, Double.POSITIVE_INFINITY);
+        noise.fill(parts.updateRng, 1.0, Double.POSITIVE_INFINITY);
         current.sample(noise.tensor());
 
         // 2. temperature: d/d log alpha of -(log alpha (log pi + H)).mean() is -(mean(log pi) + H).
@@ -285,7 +264,7 @@ public final class SacAgent implements OffPolicyAgent {
         }
 
         // 3. soft TD target with a' ~ pi(s') and the target critics.
-        nextNoise.fill(updateRng, 1.0, Double.POSITIVE_INFINITY);
+        nextNoise.fill(parts.updateRng, 1.0, Double.POSITIVE_INFINITY);
         next.sample(nextNoise.tensor());
         critics.nextObservations.copy_(deviceBatch.nextObservations);
         critics.nextActions.copy_(next.action());
@@ -306,8 +285,8 @@ public final class SacAgent implements OffPolicyAgent {
         actorOptimizer.step();
 
         // 6. target critics.
-        updates++;
-        if (updates % config.targetUpdateInterval() == 0) {
+        parts.updates++;
+        if (parts.updates % config.targetUpdateInterval() == 0) {
             critics.updateTarget();
         }
     }
@@ -320,7 +299,7 @@ public final class SacAgent implements OffPolicyAgent {
 
     /** The entropy coefficient alpha used by the last update (or the initial one before any). */
     public double entCoef() {
-        return arena.download(entCoef, 1)[0];
+        return parts.arena.download(entCoef, 1)[0];
     }
 
     /** Flat actor weights (tests, checkpoints). */
@@ -355,35 +334,15 @@ public final class SacAgent implements OffPolicyAgent {
         return nextObservations ? nextNoise.tensor() : noise.tensor();
     }
 
-    /** Acts stochastically with the agent's own seeded generator. */
-    @Override
-    public Policy policy(UnsafeBuffer observationRows, int rows) {
-        return new Policy(observationRows, rows);
-    }
-
     /**
      * Acting for {@code rows} observations in off-heap memory: one batched actor pass, then in Java
-     * {@code tanh(mu + std * eps)} when exploring ({@code exploration > 0}) or {@code tanh(mu)}
-     * (deterministic evaluation). Allocates nothing.
+     * {@code tanh(mu + std * eps)} with the agent's own seeded generator when exploring
+     * ({@code exploration > 0}), or {@code tanh(mu)} (deterministic evaluation). Allocates nothing.
      */
-    public final class Policy implements BoundPolicy {
-        private final int rows;
-        private final RowsForward network;
-
-        private Policy(UnsafeBuffer observationRows, int rows) {
-            this.rows = rows;
-            this.network = new RowsForward(actor, arena.device(), observationRows, rows);
-        }
-
-        @Override
-        public void act(UnsafeBuffer actionsOut, double exploration) {
-            SquashedGaussian.act(network.forward(), rows, actionDim, actionsOut, exploration > 0, explorationRng);
-        }
-
-        @Override
-        public void close() {
-            network.close();
-        }
+    @Override
+    public BoundPolicy policy(UnsafeBuffer observationRows, int rows) {
+        return parts.policy(actor, observationRows, rows, (output, n, actionsOut, exploration) ->
+            SquashedGaussian.act(output, n, parts.actionDim, actionsOut, exploration > 0, parts.explorationRng));
     }
 
     /** Algorithm name in checkpoints. */
@@ -402,13 +361,11 @@ public final class SacAgent implements OffPolicyAgent {
         SafeTensorsFile.Writer state = new SafeTensorsFile.Writer();
         AgentCheckpoints.writeParameters(model, "", actorParameters);
         AgentCheckpoints.writeParameters(model, "", logEntCoef);
-        critics.write(model, state);
         AgentCheckpoints.writeOptimizer(state, "actor_adam.", actorOptimizer, actorParameters.size());
         if (entCoefOptimizer != null) {
             AgentCheckpoints.writeOptimizer(state, "ent_coef_adam.", entCoefOptimizer, logEntCoef.size());
         }
-        AgentCheckpoints.writeCounters(state, updates, updateRng, explorationRng);
-        AgentCheckpoints.write(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actionDim, config, model, state);
+        parts.save(dir, CHECKPOINT_VERSION, config, model, state);
     }
 
     /** Loads a checkpoint written by {@link #save} onto the CPU. */
@@ -419,21 +376,19 @@ public final class SacAgent implements OffPolicyAgent {
     /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
     public static SacAgent load(Path dir, ComputeDevice device) {
         CheckpointFiles.Checkpoint checkpoint = CheckpointFiles.read(dir, ALGORITHM, CHECKPOINT_VERSION);
-        JsonNode meta = checkpoint.algorithmConfig();
-        Config config = AgentCheckpoints.agentConfig(meta, Config.class, dir);
-        SacAgent agent = new SacAgent(AgentCheckpoints.requireInt(meta, "observations", dir),
-            AgentCheckpoints.requireInt(meta, "actions", dir), config, device);
+        Config config = AgentCheckpoints.agentConfig(checkpoint.algorithmConfig(), Config.class, dir);
+        int[] sizes = ActorCriticParts.sizes(checkpoint, dir);
+        SacAgent agent = new SacAgent(sizes[0], sizes[1], config, device);
         try {
             AgentCheckpoints.readParameters(checkpoint.model(), "", agent.actorParameters);
             AgentCheckpoints.readParameters(checkpoint.model(), "", agent.logEntCoef);
-            agent.critics.read(checkpoint.model(), checkpoint.state());
+            agent.parts.restore(checkpoint);
             AgentCheckpoints.readOptimizer(checkpoint.state(), "actor_adam.", agent.actorOptimizer,
                 agent.actorParameters.size());
             if (agent.entCoefOptimizer != null) {
                 AgentCheckpoints.readOptimizer(checkpoint.state(), "ent_coef_adam.", agent.entCoefOptimizer,
                     agent.logEntCoef.size());
             }
-            agent.updates = AgentCheckpoints.readCounters(checkpoint.state(), agent.updateRng, agent.explorationRng);
             agent.entCoef.copy_(agent.logEntCoef.values()).exp_();
         } catch (RuntimeException e) {
             agent.close();
@@ -447,9 +402,7 @@ public final class SacAgent implements OffPolicyAgent {
         if (entCoefOptimizer != null) {
             entCoefOptimizer.close();
         }
-        critics.close();
         actorOptimizer.close();
-        batch.close();
-        arena.close();
+        parts.close();
     }
 }

@@ -1,6 +1,5 @@
 package io.rltrader.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Activation;
@@ -10,13 +9,11 @@ import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.LayerPass;
-import io.rltrader.nn.NativeRuntime;
 import io.rltrader.nn.ParameterSet;
 import io.rltrader.nn.SafeTensorsFile;
 import io.rltrader.nn.Schedule;
 import io.rltrader.nn.Sequential;
 import io.rltrader.util.Rng;
-import io.rltrader.util.UserInputException;
 import java.nio.file.Path;
 import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -96,25 +93,19 @@ public final class Td3Agent implements OffPolicyAgent {
     }
 
     private final Config config;
-    private final int observations;
-    private final int actionDim;
-    private final DeviceTensors arena;
+    private final ActorCriticParts parts;
+    private final TwinCritics critics;
     private final Sequential actor;
     private final ParameterSet actorParameters;
     private final ParameterSet actorTarget;
     private final Adam actorOptimizer;
-    private final TwinCritics critics;
-    private final TransitionBatch batch;
     private final DeviceBatch deviceBatch;
-    private final Rng updateRng;
-    private final Rng explorationRng;
     private final HostNoise targetNoise;
     private final LayerPass actorPass;
     private final LayerPass actorTargetPass;
     private final Tensor minusOne;
     private final Tensor one;
     private final Scalar tau;
-    private long updates;
 
     /** A new agent for observations of {@code observations} floats and actions of {@code actionDim}, on the CPU. */
     public Td3Agent(int observations, int actionDim, Config config) {
@@ -122,38 +113,26 @@ public final class Td3Agent implements OffPolicyAgent {
     }
 
     public Td3Agent(int observations, int actionDim, Config config, ComputeDevice device) {
-        if (observations <= 0) {
-            throw new UserInputException("td3: observation size must be positive, got " + observations);
-        }
-        if (actionDim <= 0) {
-            throw new UserInputException("td3: action dimension must be positive, got " + actionDim);
-        }
-        NativeRuntime.init();
-        NativeRuntime.flushDenormalsOnThisThread();
-        this.config = config;
-        this.observations = observations;
-        this.actionDim = actionDim;
-        this.arena = new DeviceTensors(device);
         int[] hidden = ActorCriticConfigs.widths(config.hidden());
         int b = config.batchSize();
+        this.config = config;
+        this.parts = new ActorCriticParts(NAME, observations, actionDim, device, hidden, b, config.learningRate(),
+            config.tau(), 1.0, false, config.seed(), 400);
+        this.critics = parts.critics;
+        this.deviceBatch = parts.deviceBatch;
+        DeviceTensors arena = parts.arena;
 
         ParameterSet.Builder actorBuilder = ParameterSet.builder();
         this.actor = Sequential.mlp(actorBuilder, "actor", observations, hidden, actionDim, Activation.RELU,
             Activation.TANH);
-        this.actorParameters = actorBuilder.build(arena, Rng.split(config.seed(), 401));
+        this.actorParameters = actorBuilder.build(arena, ActorCriticParts.actorInit(config.seed(), 400));
         ParameterSet.Builder targetBuilder = ParameterSet.builder();
         Sequential targetNetwork = Sequential.mlp(targetBuilder, "actor", observations, hidden, actionDim,
             Activation.RELU, Activation.TANH);
-        this.actorTarget = targetBuilder.build(arena, Rng.split(config.seed(), 401));
+        this.actorTarget = targetBuilder.build(arena, ActorCriticParts.actorInit(config.seed(), 400));
         actorTarget.copyFrom(actorParameters);
         this.actorOptimizer = new Adam(actorParameters, Adam.Config.adam(config.learningRate()));
-        this.critics = new TwinCritics(arena, observations, actionDim, hidden, b, config.learningRate(), 1.0,
-            config.tau(), false, Rng.split(config.seed(), 402));
-        this.updateRng = Rng.split(config.seed(), 403);
-        this.explorationRng = Rng.split(config.seed(), 404);
 
-        this.batch = new TransitionBatch(b, observations, ActionSpec.continuous(actionDim));
-        this.deviceBatch = new DeviceBatch(arena, batch);
         this.targetNoise = new HostNoise(arena, b, actionDim);
         this.actorPass = actor.bind(new Binding(arena, b, true), deviceBatch.observations, null);
         this.actorTargetPass = targetNetwork.bind(new Binding(arena, b, false), deviceBatch.nextObservations, null);
@@ -168,8 +147,8 @@ public final class Td3Agent implements OffPolicyAgent {
 
     @Override
     public ReplaySettings replaySettings() {
-        return new ReplaySettings(config.bufferSize(), config.batchSize(), config.learningStarts(),
-            config.trainFrequency(), config.gradientSteps(), 1, config.gamma(), false, 0.6, 0.4, config.seed());
+        return ActorCriticParts.replay(config.bufferSize(), config.batchSize(), config.learningStarts(),
+            config.trainFrequency(), config.gradientSteps(), config.gamma(), config.seed());
     }
 
     /** The exploration noise std, constant over the run. */
@@ -180,36 +159,36 @@ public final class Td3Agent implements OffPolicyAgent {
 
     @Override
     public int observationSize() {
-        return observations;
+        return parts.observations;
     }
 
     @Override
     public int actionCount() {
-        return actionDim;
+        return parts.actionDim;
     }
 
     @Override
     public ActionSpec actionSpec() {
-        return ActionSpec.continuous(actionDim);
+        return parts.actionSpec();
     }
 
     @Override
     public TransitionBatch batch() {
-        return batch;
+        return parts.batch;
     }
 
     @Override
     public long updates() {
-        return updates;
+        return parts.updates;
     }
 
     /** One TD3 update from {@link #batch()}: critics every call, actor and targets every policyDelay calls. */
     @Override
     public void update() {
         deviceBatch.upload();
-        updates++;
+        long updates = ++parts.updates;
         // 1. target with policy smoothing
-        targetNoise.fill(updateRng, config.targetPolicyNoise(), config.targetNoiseClip());
+        targetNoise.fill(parts.updateRng, config.targetPolicyNoise(), config.targetNoiseClip());
         actorTargetPass.forward();
         critics.nextObservations.copy_(deviceBatch.nextObservations);
         critics.nextActions.copy_(actorTargetPass.output()).add_(targetNoise.tensor()).clamp_min_(minusOne)
@@ -277,41 +256,23 @@ public final class Td3Agent implements OffPolicyAgent {
         return targetNoise.tensor();
     }
 
-    /** Acts with N(0, exploration) noise from the agent's own seeded generator. */
-    @Override
-    public Policy policy(UnsafeBuffer observationRows, int rows) {
-        return new Policy(observationRows, rows);
-    }
-
     /**
      * Acting for {@code rows} observations in off-heap memory: one batched actor pass, then in Java
-     * {@code clamp(mu(s) + N(0, exploration), -1, 1)}; exploration 0 is the deterministic policy.
-     * Allocates nothing.
+     * {@code clamp(mu(s) + N(0, exploration), -1, 1)} with the agent's own seeded generator;
+     * exploration 0 is the deterministic policy. Allocates nothing.
      */
-    public final class Policy implements BoundPolicy {
-        private final int rows;
-        private final RowsForward network;
+    @Override
+    public BoundPolicy policy(UnsafeBuffer observationRows, int rows) {
+        return parts.policy(actor, observationRows, rows, this::addExplorationNoise);
+    }
 
-        private Policy(UnsafeBuffer observationRows, int rows) {
-            this.rows = rows;
-            this.network = new RowsForward(actor, arena.device(), observationRows, rows);
-        }
-
-        @Override
-        public void act(UnsafeBuffer actionsOut, double exploration) {
-            UnsafeBuffer mu = network.forward();
-            for (int i = 0; i < rows * actionDim; i++) {
-                double action = mu.getFloat(i * Float.BYTES);
-                if (exploration > 0) {
-                    action = Math.max(-1, Math.min(1, action + exploration * explorationRng.nextGaussian()));
-                }
-                actionsOut.putFloat(i * Float.BYTES, (float) action);
+    private void addExplorationNoise(UnsafeBuffer mu, int rows, UnsafeBuffer actionsOut, double exploration) {
+        for (int i = 0; i < rows * parts.actionDim; i++) {
+            double action = mu.getFloat(i * Float.BYTES);
+            if (exploration > 0) {
+                action = Math.max(-1, Math.min(1, action + exploration * parts.explorationRng.nextGaussian()));
             }
-        }
-
-        @Override
-        public void close() {
-            network.close();
+            actionsOut.putFloat(i * Float.BYTES, (float) action);
         }
     }
 
@@ -331,10 +292,8 @@ public final class Td3Agent implements OffPolicyAgent {
         SafeTensorsFile.Writer state = new SafeTensorsFile.Writer();
         AgentCheckpoints.writeParameters(model, "", actorParameters);
         AgentCheckpoints.writeParameters(state, "actor_target.", actorTarget);
-        critics.write(model, state);
         AgentCheckpoints.writeOptimizer(state, "actor_adam.", actorOptimizer, actorParameters.size());
-        AgentCheckpoints.writeCounters(state, updates, updateRng, explorationRng);
-        AgentCheckpoints.write(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actionDim, config, model, state);
+        parts.save(dir, CHECKPOINT_VERSION, config, model, state);
     }
 
     /** Loads a checkpoint written by {@link #save} onto the CPU. */
@@ -345,17 +304,15 @@ public final class Td3Agent implements OffPolicyAgent {
     /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
     public static Td3Agent load(Path dir, ComputeDevice device) {
         CheckpointFiles.Checkpoint checkpoint = CheckpointFiles.read(dir, ALGORITHM, CHECKPOINT_VERSION);
-        JsonNode meta = checkpoint.algorithmConfig();
-        Config config = AgentCheckpoints.agentConfig(meta, Config.class, dir);
-        Td3Agent agent = new Td3Agent(AgentCheckpoints.requireInt(meta, "observations", dir),
-            AgentCheckpoints.requireInt(meta, "actions", dir), config, device);
+        Config config = AgentCheckpoints.agentConfig(checkpoint.algorithmConfig(), Config.class, dir);
+        int[] sizes = ActorCriticParts.sizes(checkpoint, dir);
+        Td3Agent agent = new Td3Agent(sizes[0], sizes[1], config, device);
         try {
             AgentCheckpoints.readParameters(checkpoint.model(), "", agent.actorParameters);
             AgentCheckpoints.readParameters(checkpoint.state(), "actor_target.", agent.actorTarget);
-            agent.critics.read(checkpoint.model(), checkpoint.state());
+            agent.parts.restore(checkpoint);
             AgentCheckpoints.readOptimizer(checkpoint.state(), "actor_adam.", agent.actorOptimizer,
                 agent.actorParameters.size());
-            agent.updates = AgentCheckpoints.readCounters(checkpoint.state(), agent.updateRng, agent.explorationRng);
         } catch (RuntimeException e) {
             agent.close();
             throw e;
@@ -365,9 +322,7 @@ public final class Td3Agent implements OffPolicyAgent {
 
     @Override
     public void close() {
-        critics.close();
         actorOptimizer.close();
-        batch.close();
-        arena.close();
+        parts.close();
     }
 }
