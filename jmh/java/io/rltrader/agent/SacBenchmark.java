@@ -32,6 +32,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * for 64 envs in one call; and the update's arithmetic floor: exactly its matrix products (GEMMs and
  * the bias-gradient GEMVs) with the same shapes and transposes, nothing else. The tutorial's
  * SAC-like update (batch 256, DDPG maths, autograd) runs at 118 updates/s, 8.5 ms per update.
+ *
+ * <p>Bytes per op: JMH's GC profiler counts the allocation of all threads, and its own threads
+ * allocate about 0.011 MB/s (11 B per millisecond of operation, the same in all three benchmarks
+ * here), so an operation of several milliseconds shows tens to hundreds of bytes that it does not
+ * allocate. The update and the floor are therefore gated at {@link #MILLISECOND_OP_BYTES}; that the
+ * update and acting allocate exactly nothing on their own thread is {@code ActorCriticAllocationTest}'s
+ * job (it counts the calling thread's bytes).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +51,8 @@ public class SacBenchmark {
     private static final int HIDDEN = 256;
     private static final int ENVS = 64;
     private static final int CAPACITY = 100_000;
+    /** JMH's background allocation over an operation of up to about 90 ms (see the class comment). */
+    static final double MILLISECOND_OP_BYTES = 1024;
 
     private SacAgent agent;
     private ReplayBuffer replay;
@@ -152,7 +161,7 @@ public class SacBenchmark {
     }
 
     @Benchmark
-    @AllocationFree
+    @AllocationFree(maxBytesPerOp = MILLISECOND_OP_BYTES)
     public void update() {
         replay.sample(agent.batch());
         agent.update();
@@ -166,7 +175,7 @@ public class SacBenchmark {
 
     /** The arithmetic floor of {@link #update()}: its 45 GEMMs and 9 bias GEMVs alone. */
     @Benchmark
-    @AllocationFree
+    @AllocationFree(maxBytesPerOp = MILLISECOND_OP_BYTES)
     public void updateGemmFloor() {
         Tensor[] p = floorProducts;
         for (int i = 0; i < p.length; i += 3) {
