@@ -1,5 +1,8 @@
 package io.rltrader.agent;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.rltrader.data.FeatureMatrix;
 import io.rltrader.data.MarketData;
 import io.rltrader.data.Normalization;
@@ -9,7 +12,10 @@ import io.rltrader.env.EnvConfig;
 import io.rltrader.env.MarketConfig;
 import io.rltrader.env.RewardConfig;
 import io.rltrader.env.StepBuffers;
+import io.rltrader.train.OffPolicyTrainer;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The known-optimum task of the continuous agents: {@link SineTask}'s sine price (period 40 bars,
@@ -37,6 +43,44 @@ final class ContinuousSineTask {
         return new ContinuousTradingEnv(data.asset(0), features, new ContinuousTradingEnv.Config(
             env.withReward(new RewardConfig(RewardConfig.Kind.LOG_RETURN, 100, 0, 0)),
             MarketConfig.frictionless().withAllowShort(true)));
+    }
+
+    /**
+     * Trains the agent {@code factory} makes for this task's observation size ({@code name} in the
+     * printed line) on 40 000 transitions from 4 envs and asserts that its held-out log return is at
+     * least 90% of the oracle's.
+     */
+    static void assertReachesNinetyPercentOfTheOracle(String name, IntFunction<OffPolicyAgent> factory) {
+        ContinuousSineTask task = new ContinuousSineTask(3);
+        ContinuousTradingEnv env = task.trainingEnv(4, 5);
+        long start = System.nanoTime();
+        try (OffPolicyAgent agent = factory.apply(env.observationSize());
+             OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
+            trainer.run(40_000, 0, null);
+            double learned = task.heldOutLogReturn(agent);
+            double oracle = task.oracleLogReturn();
+            System.out.printf("%s: held-out log return %.3f, oracle %.3f, ratio %.3f, %d updates in %.1f s%n", name,
+                learned, oracle, learned / oracle, agent.updates(), (System.nanoTime() - start) / 1e9);
+            assertTrue(oracle > 1, "oracle log return " + oracle);
+            assertTrue(learned >= 0.9 * oracle, "held-out log return " + learned + " vs oracle " + oracle
+                + " (ratio " + learned / oracle + ")");
+        }
+    }
+
+    /** Trains two agents from the same seed on 3 000 transitions and asserts identical {@code weights}. */
+    static <A extends OffPolicyAgent> void assertSameSeedGivesBitIdenticalWeights(IntFunction<A> factory,
+                                                                                  Function<A, float[]> weights) {
+        float[][] runs = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            ContinuousTradingEnv env = new ContinuousSineTask(3).trainingEnv(4, 5);
+            try (A agent = factory.apply(env.observationSize());
+                 OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
+                trainer.run(3_000, 0, null);
+                assertTrue(agent.updates() > 400, "updates " + agent.updates());
+                runs[run] = weights.apply(agent);
+            }
+        }
+        assertArrayEquals(runs[0], runs[1]);
     }
 
     /** Total log return of equity over the held-out bars with the agent's deterministic policy. */

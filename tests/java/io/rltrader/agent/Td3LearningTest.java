@@ -1,10 +1,5 @@
 package io.rltrader.agent;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.rltrader.env.ContinuousTradingEnv;
-import io.rltrader.train.OffPolicyTrainer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,36 +12,12 @@ class Td3LearningTest {
 
     @Test
     void reachesNinetyPercentOfTheOracleOnHeldOutBars() {
-        ContinuousSineTask task = new ContinuousSineTask(3);
-        ContinuousTradingEnv env = task.trainingEnv(4, 5);
-        long start = System.nanoTime();
-        try (Td3Agent agent = new Td3Agent(env.observationSize(), ContinuousTradingEnv.ACTION_SIZE, taskConfig(11));
-             OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
-            trainer.run(40_000, 0, null);
-            double learned = task.heldOutLogReturn(agent);
-            double oracle = task.oracleLogReturn();
-            System.out.printf("td3: held-out log return %.3f, oracle %.3f, ratio %.3f, %d updates"
-                + " in %.1f s%n", learned, oracle, learned / oracle, agent.updates(),
-                (System.nanoTime() - start) / 1e9);
-            assertTrue(oracle > 1, "oracle log return " + oracle);
-            assertTrue(learned >= 0.9 * oracle, "held-out log return " + learned + " vs oracle " + oracle
-                + " (ratio " + learned / oracle + ")");
-        }
+        ContinuousSineTask.assertReachesNinetyPercentOfTheOracle("td3", obs -> new Td3Agent(obs, 1, taskConfig(11)));
     }
 
     @Test
     void sameSeedGivesBitIdenticalWeights() {
-        float[][] runs = new float[2][];
-        for (int run = 0; run < 2; run++) {
-            ContinuousSineTask task = new ContinuousSineTask(3);
-            ContinuousTradingEnv env = task.trainingEnv(4, 5);
-            try (Td3Agent agent = new Td3Agent(env.observationSize(), 1, taskConfig(21));
-                 OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
-                trainer.run(3_000, 0, null);
-                assertTrue(agent.updates() > 400, "updates " + agent.updates());
-                runs[run] = agent.actorWeights();
-            }
-        }
-        assertArrayEquals(runs[0], runs[1]);
+        ContinuousSineTask.assertSameSeedGivesBitIdenticalWeights(obs -> new Td3Agent(obs, 1, taskConfig(21)),
+            Td3Agent::actorWeights);
     }
 }

@@ -108,12 +108,6 @@ final class ActorCriticParts implements AutoCloseable {
         updates = AgentCheckpoints.readCounters(checkpoint.state(), updateRng, explorationRng);
     }
 
-    /** The sizes a checkpoint's config.json records, {observations, actions}. */
-    static int[] sizes(CheckpointFiles.Checkpoint checkpoint, Path dir) {
-        return new int[] {AgentCheckpoints.requireInt(checkpoint.algorithmConfig(), "observations", dir),
-            AgentCheckpoints.requireInt(checkpoint.algorithmConfig(), "actions", dir)};
-    }
-
     @Override
     public void close() {
         critics.close();

@@ -15,6 +15,7 @@ import io.rltrader.util.UserInputException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -43,6 +44,34 @@ final class AgentCheckpoints {
         meta.set("agent", JSON.valueToTree(config));
         model.metadata("algorithm", algorithm);
         CheckpointFiles.write(dir, CheckpointFiles.configJson(algorithm, version, meta), model, state);
+    }
+
+    /** Makes an agent of the sizes and config a checkpoint records. */
+    @FunctionalInterface
+    interface Factory<C, A> {
+        A create(int observations, int actions, C config);
+    }
+
+    /**
+     * Reads the checkpoint directory written by {@link #write} for {@code algorithm}, makes the agent
+     * from its sizes and config, and lets {@code restore} fill it from the tensor files; an agent
+     * whose restore fails is closed before the error goes on.
+     */
+    static <C, A extends OffPolicyAgent> A load(Path dir, String algorithm, int version, Class<C> configType,
+                                                 Factory<C, A> factory,
+                                                 BiConsumer<A, CheckpointFiles.Checkpoint> restore) {
+        CheckpointFiles.Checkpoint checkpoint = CheckpointFiles.read(dir, algorithm, version);
+        JsonNode meta = checkpoint.algorithmConfig();
+        int observations = requireInt(meta, "observations", dir);
+        int actions = requireInt(meta, "actions", dir);
+        A agent = factory.create(observations, actions, agentConfig(meta, configType, dir));
+        try {
+            restore.accept(agent, checkpoint);
+        } catch (RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+        return agent;
     }
 
     /** The agent's config record from the {@code agent} entry written by {@link #write}. */

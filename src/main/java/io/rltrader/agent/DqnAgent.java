@@ -14,7 +14,6 @@ import io.rltrader.nn.RegressionLoss;
 import io.rltrader.nn.Schedule;
 import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.SafeTensorsFile;
 import java.nio.file.Path;
@@ -417,23 +416,16 @@ public final class DqnAgent implements OffPolicyAgent {
 
     /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
     public static DqnAgent load(Path dir, ComputeDevice device) {
-        CheckpointFiles.Checkpoint checkpoint = CheckpointFiles.read(dir, ALGORITHM, CHECKPOINT_VERSION);
-        JsonNode meta = checkpoint.algorithmConfig();
-        int observations = AgentCheckpoints.requireInt(meta, "observations", dir);
-        int actions = AgentCheckpoints.requireInt(meta, "actions", dir);
-        Config config = AgentCheckpoints.agentConfig(meta, Config.class, dir);
-        DqnAgent agent = new DqnAgent(observations, actions, config, device);
-        try {
-            AgentCheckpoints.readParameters(checkpoint.model(), "", agent.online.parameters);
-            AgentCheckpoints.readParameters(checkpoint.state(), "target.", agent.target.parameters);
-            AgentCheckpoints.readOptimizer(checkpoint.state(), "adam.", agent.optimizer, agent.online.parameters.size());
-            agent.updates = AgentCheckpoints.readLong(checkpoint.state(), "updates");
-            AgentCheckpoints.readRng(checkpoint.state(), "rng.exploration", agent.explorationRng);
-        } catch (RuntimeException e) {
-            agent.close();
-            throw e;
-        }
-        return agent;
+        return AgentCheckpoints.load(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class,
+            (observations, actions, config) -> new DqnAgent(observations, actions, config, device),
+            (agent, checkpoint) -> {
+                AgentCheckpoints.readParameters(checkpoint.model(), "", agent.online.parameters);
+                AgentCheckpoints.readParameters(checkpoint.state(), "target.", agent.target.parameters);
+                AgentCheckpoints.readOptimizer(checkpoint.state(), "adam.", agent.optimizer,
+                    agent.online.parameters.size());
+                agent.updates = AgentCheckpoints.readLong(checkpoint.state(), "updates");
+                AgentCheckpoints.readRng(checkpoint.state(), "rng.exploration", agent.explorationRng);
+            });
     }
 
     /** The loss of the last update (a device-to-host read on CUDA). */

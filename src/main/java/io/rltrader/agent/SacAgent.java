@@ -375,26 +375,20 @@ public final class SacAgent implements OffPolicyAgent {
 
     /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
     public static SacAgent load(Path dir, ComputeDevice device) {
-        CheckpointFiles.Checkpoint checkpoint = CheckpointFiles.read(dir, ALGORITHM, CHECKPOINT_VERSION);
-        Config config = AgentCheckpoints.agentConfig(checkpoint.algorithmConfig(), Config.class, dir);
-        int[] sizes = ActorCriticParts.sizes(checkpoint, dir);
-        SacAgent agent = new SacAgent(sizes[0], sizes[1], config, device);
-        try {
-            AgentCheckpoints.readParameters(checkpoint.model(), "", agent.actorParameters);
-            AgentCheckpoints.readParameters(checkpoint.model(), "", agent.logEntCoef);
-            agent.parts.restore(checkpoint);
-            AgentCheckpoints.readOptimizer(checkpoint.state(), "actor_adam.", agent.actorOptimizer,
-                agent.actorParameters.size());
-            if (agent.entCoefOptimizer != null) {
-                AgentCheckpoints.readOptimizer(checkpoint.state(), "ent_coef_adam.", agent.entCoefOptimizer,
-                    agent.logEntCoef.size());
-            }
-            agent.entCoef.copy_(agent.logEntCoef.values()).exp_();
-        } catch (RuntimeException e) {
-            agent.close();
-            throw e;
+        return AgentCheckpoints.load(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class,
+            (observations, actions, config) -> new SacAgent(observations, actions, config, device),
+            SacAgent::restore);
+    }
+
+    private void restore(CheckpointFiles.Checkpoint checkpoint) {
+        AgentCheckpoints.readParameters(checkpoint.model(), "", actorParameters);
+        AgentCheckpoints.readParameters(checkpoint.model(), "", logEntCoef);
+        parts.restore(checkpoint);
+        AgentCheckpoints.readOptimizer(checkpoint.state(), "actor_adam.", actorOptimizer, actorParameters.size());
+        if (entCoefOptimizer != null) {
+            AgentCheckpoints.readOptimizer(checkpoint.state(), "ent_coef_adam.", entCoefOptimizer, logEntCoef.size());
         }
-        return agent;
+        entCoef.copy_(logEntCoef.values()).exp_();
     }
 
     @Override

@@ -303,21 +303,16 @@ public final class Td3Agent implements OffPolicyAgent {
 
     /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
     public static Td3Agent load(Path dir, ComputeDevice device) {
-        CheckpointFiles.Checkpoint checkpoint = CheckpointFiles.read(dir, ALGORITHM, CHECKPOINT_VERSION);
-        Config config = AgentCheckpoints.agentConfig(checkpoint.algorithmConfig(), Config.class, dir);
-        int[] sizes = ActorCriticParts.sizes(checkpoint, dir);
-        Td3Agent agent = new Td3Agent(sizes[0], sizes[1], config, device);
-        try {
-            AgentCheckpoints.readParameters(checkpoint.model(), "", agent.actorParameters);
-            AgentCheckpoints.readParameters(checkpoint.state(), "actor_target.", agent.actorTarget);
-            agent.parts.restore(checkpoint);
-            AgentCheckpoints.readOptimizer(checkpoint.state(), "actor_adam.", agent.actorOptimizer,
-                agent.actorParameters.size());
-        } catch (RuntimeException e) {
-            agent.close();
-            throw e;
-        }
-        return agent;
+        return AgentCheckpoints.load(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class,
+            (observations, actions, config) -> new Td3Agent(observations, actions, config, device),
+            Td3Agent::restore);
+    }
+
+    private void restore(CheckpointFiles.Checkpoint checkpoint) {
+        AgentCheckpoints.readParameters(checkpoint.model(), "", actorParameters);
+        AgentCheckpoints.readParameters(checkpoint.state(), "actor_target.", actorTarget);
+        parts.restore(checkpoint);
+        AgentCheckpoints.readOptimizer(checkpoint.state(), "actor_adam.", actorOptimizer, actorParameters.size());
     }
 
     @Override
