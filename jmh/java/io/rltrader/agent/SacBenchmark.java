@@ -36,9 +36,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Bytes per op: JMH's GC profiler counts the allocation of all threads, and its own threads
  * allocate about 0.011 MB/s (11 B per millisecond of operation, the same in all three benchmarks
  * here), so an operation of several milliseconds shows tens to hundreds of bytes that it does not
- * allocate. The update and the floor are therefore gated at {@link #MILLISECOND_OP_BYTES} and the act at {@link #ACT_OP_BYTES}; that the
- * update and acting allocate exactly nothing on their own thread is {@code ActorCriticAllocationTest}'s
- * job (it counts the calling thread's bytes).
+ * allocate. The update and the floor are therefore gated at {@link #MILLISECOND_OP_BYTES} and the
+ * act at {@link #ACT_OP_BYTES}; that the update and acting allocate exactly nothing on their own
+ * thread is {@code ActorCriticAllocationTest}'s job (it counts the calling thread's bytes).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -33,8 +33,10 @@ class ContinuousTrainerTest {
             features.add(FeatureMatrix.build(data, asset, List.of("logret", "logret:5"), Normalization.rolling(50)));
         }
         PortfolioTradingEnv env = new PortfolioTradingEnv(data, features, new PortfolioTradingEnv.Config(
-            EnvConfig.of(4).withEpisodeLength(100).withSeed(3), MarketConfig.tutorialDefaults().withFractional(true)
-                .withMaxPosition(Double.POSITIVE_INFINITY).withAllowShort(false), PortfolioTradingEnv.Projection.SOFTMAX));
+            EnvConfig.of(4).withEpisodeLength(100).withSeed(3),
+            MarketConfig.tutorialDefaults().withFractional(true).withMaxPosition(Double.POSITIVE_INFINITY)
+                .withAllowShort(false),
+            PortfolioTradingEnv.Projection.SOFTMAX));
         int actionDim = env.buffers().actionSize();
         SacAgent.Config config = new SacAgent.Config(List.of(32, 32), 1e-3, 5_000, 500, 32, 0.01, 0.9, 1, 1, "auto",
             1, "auto", 4);
@@ -58,11 +60,13 @@ class ContinuousTrainerTest {
     void actionKindsMustMatch() {
         DiscreteTradingEnv discrete = new SineTask(3).trainingEnv(2, 5);
         try (SacAgent sac = new SacAgent(discrete.observationSize(), 1, SacLearningTest.taskConfig(1))) {
-            UserInputException error = assertThrows(UserInputException.class, () -> new OffPolicyTrainer(sac, discrete));
+            UserInputException error = assertThrows(UserInputException.class,
+                () -> new OffPolicyTrainer(sac, discrete));
             assertTrue(error.getMessage().contains("continuous actions"), error.getMessage());
         }
         ContinuousTradingEnv continuous = new ContinuousSineTask(3).trainingEnv(2, 5);
-        try (DqnAgent dqn = new DqnAgent(continuous.observationSize(), 3, DqnLearningTest.taskConfig(false, false, 1))) {
+        DqnAgent.Config dqnConfig = DqnLearningTest.taskConfig(false, false, 1);
+        try (DqnAgent dqn = new DqnAgent(continuous.observationSize(), 3, dqnConfig)) {
             UserInputException error = assertThrows(UserInputException.class,
                 () -> new OffPolicyTrainer(dqn, continuous));
             assertTrue(error.getMessage().contains("discrete actions"), error.getMessage());
