@@ -56,7 +56,7 @@ final class SineTask {
     double heldOutLogReturn(OffPolicyAgent agent) {
         DiscreteTradingEnv env = evaluationEnv();
         env.reset();
-        try (OffPolicyAgent.DiscretePolicy policy = agent.policy(env.buffers().observations(), 1)) {
+        try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
             return run(env, row -> -1, policy);
         }
     }
@@ -68,7 +68,7 @@ final class SineTask {
         return run(env, row -> data.asset(0).price().get(row + 1) > data.asset(0).price().get(row) ? 2 : 0, null);
     }
 
-    private static double run(DiscreteTradingEnv env, IntUnaryOperator oracle, OffPolicyAgent.DiscretePolicy policy) {
+    private static double run(DiscreteTradingEnv env, IntUnaryOperator oracle, OffPolicyAgent.BoundPolicy policy) {
         StepBuffers buffers = env.buffers();
         double initial = env.accounts().equity(0);
         for (int guard = 0; guard < BARS; guard++) {

@@ -3,6 +3,8 @@ package io.rltrader.agent;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.Optimizer;
@@ -13,6 +15,7 @@ import io.rltrader.util.UserInputException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -36,24 +39,18 @@ final class AgentCheckpoints {
     static void saveValueAgent(Path dir, String algorithm, int version, int observations, int actions,
                                Object config, ParameterSet online, ParameterSet target, Optimizer optimizer,
                                long updates, Rng exploration) {
-        com.fasterxml.jackson.databind.node.ObjectNode meta = JSON.createObjectNode();
-        meta.put("observations", observations);
-        meta.put("actions", actions);
-        meta.set("agent", JSON.valueToTree(config));
         SafeTensorsFile.Writer model = new SafeTensorsFile.Writer();
         writeParameters(model, "", online);
-        model.metadata("algorithm", algorithm);
         SafeTensorsFile.Writer state = new SafeTensorsFile.Writer();
         writeParameters(state, "target.", target);
         writeOptimizer(state, "adam.", optimizer, online.size());
         state.add("updates", new long[0], new long[] {updates});
         writeRng(state, "rng.exploration", exploration);
-        io.rltrader.nn.CheckpointFiles.write(dir, io.rltrader.nn.CheckpointFiles.configJson(algorithm, version, meta),
-            model, state);
+        write(dir, algorithm, version, observations, actions, config, model, state);
     }
 
     /** The parts of a value-based agent's checkpoint before the agent exists: sizes, settings, files. */
-    record ValueCheckpoint<C>(io.rltrader.nn.CheckpointFiles.Checkpoint files, int observations, int actions, C config) {
+    record ValueCheckpoint<C>(CheckpointFiles.Checkpoint files, int observations, int actions, C config) {
         /** Restores the state {@link #saveValueAgent} wrote into a freshly built agent; returns the update count. */
         long restore(ParameterSet online, ParameterSet target, Optimizer optimizer, Rng exploration) {
             readParameters(files.model(), "", online);
@@ -65,14 +62,74 @@ final class AgentCheckpoints {
     }
 
     static <C> ValueCheckpoint<C> openValueAgent(Path dir, String algorithm, int version, Class<C> configType) {
-        io.rltrader.nn.CheckpointFiles.Checkpoint checkpoint = io.rltrader.nn.CheckpointFiles.read(dir, algorithm, version);
+        CheckpointFiles.Checkpoint checkpoint = CheckpointFiles.read(dir, algorithm, version);
+        JsonNode meta = checkpoint.algorithmConfig();
+        return new ValueCheckpoint<>(checkpoint, requireInt(meta, "observations", dir), requireInt(meta, "actions", dir),
+            agentConfig(meta, configType, dir));
+    }
+
+    /**
+     * Writes a checkpoint directory whose config.json holds the sizes ({@code observations},
+     * {@code actions}) and the agent's config record under {@code agent}.
+     */
+    static void write(Path dir, String algorithm, int version, int observations, int actions, Object config,
+                      SafeTensorsFile.Writer model, SafeTensorsFile.Writer state) {
+        ObjectNode meta = JSON.createObjectNode();
+        meta.put("observations", observations);
+        meta.put("actions", actions);
+        meta.set("agent", JSON.valueToTree(config));
+        model.metadata("algorithm", algorithm);
+        CheckpointFiles.write(dir, CheckpointFiles.configJson(algorithm, version, meta), model, state);
+    }
+
+    /** Makes an agent of the sizes and config a checkpoint records. */
+    @FunctionalInterface
+    interface Factory<C, A> {
+        A create(int observations, int actions, C config);
+    }
+
+    /**
+     * Reads the checkpoint directory written by {@link #write} for {@code algorithm}, makes the agent
+     * from its sizes and config, and lets {@code restore} fill it from the tensor files; an agent
+     * whose restore fails is closed before the error goes on.
+     */
+    static <C, A extends OffPolicyAgent> A load(Path dir, String algorithm, int version, Class<C> configType,
+                                                 Factory<C, A> factory,
+                                                 BiConsumer<A, CheckpointFiles.Checkpoint> restore) {
+        CheckpointFiles.Checkpoint checkpoint = CheckpointFiles.read(dir, algorithm, version);
         JsonNode meta = checkpoint.algorithmConfig();
         int observations = requireInt(meta, "observations", dir);
         int actions = requireInt(meta, "actions", dir);
+        A agent = factory.create(observations, actions, agentConfig(meta, configType, dir));
+        try {
+            restore.accept(agent, checkpoint);
+        } catch (RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+        return agent;
+    }
+
+    /** The agent's config record from the {@code agent} entry written by {@link #write}. */
+    static <T> T agentConfig(JsonNode meta, Class<T> type, Path dir) {
         if (meta.get("agent") == null) {
             throw new UserInputException("checkpoint " + dir + ": config.json has no 'agent' settings");
         }
-        return new ValueCheckpoint<>(checkpoint, observations, actions, config(meta.get("agent"), configType, dir));
+        return config(meta.get("agent"), type, dir);
+    }
+
+    /** The update count and the update-noise and exploration generators of an actor-critic agent. */
+    static void writeCounters(SafeTensorsFile.Writer state, long updates, Rng updateRng, Rng explorationRng) {
+        state.add("updates", new long[0], new long[] {updates});
+        writeRng(state, "rng.update", updateRng);
+        writeRng(state, "rng.exploration", explorationRng);
+    }
+
+    /** Restores what {@link #writeCounters} wrote into the generators; returns the update count. */
+    static long readCounters(SafeTensorsFile state, Rng updateRng, Rng explorationRng) {
+        readRng(state, "rng.update", updateRng);
+        readRng(state, "rng.exploration", explorationRng);
+        return readLong(state, "updates");
     }
 
     static void writeParameters(SafeTensorsFile.Writer writer, String prefix, ParameterSet parameters) {

@@ -13,8 +13,6 @@ import io.rltrader.nn.RegressionLoss;
 import io.rltrader.nn.Schedule;
 import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.SafeTensorsFile;
 import java.nio.file.Path;

@@ -1,13 +1,15 @@
 package io.rltrader.agent;
 
+import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Schedule;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * What an off-policy training loop needs from a value-based agent with discrete actions: a batch to
- * sample into, an update, a policy over an env's observation memory, and the replay settings. Each
- * agent implements the algorithm itself; this is only the contract with the loop.
+ * What an off-policy training loop needs from an agent: a batch to sample into, an update, a policy
+ * over an env's observation memory, and the replay settings. Value-based agents act with discrete
+ * indices, actor-critic agents (SAC, TD3) with float vectors in [-1, 1] ({@link #actionSpec()}).
+ * Each agent implements the algorithm itself; this is only the contract with the loop.
  */
 public interface OffPolicyAgent extends AutoCloseable {
     /** Replay and schedule settings the training loop applies. */
@@ -16,18 +18,33 @@ public interface OffPolicyAgent extends AutoCloseable {
                           double priorityBetaStart, long seed) {
     }
 
-    /** Acting for a fixed set of observation rows. */
-    interface DiscretePolicy extends AutoCloseable {
-        /** Writes one int32 action per row: greedy, or uniform with probability epsilon. */
-        void act(UnsafeBuffer actionsOut, double epsilon);
+    /** Acting for a fixed set of observation rows (an env's observation memory). */
+    interface BoundPolicy extends AutoCloseable {
+        /**
+         * Writes one action per row in the env's action layout: an int32 index for discrete agents,
+         * {@link #actionCount()} float32 values in [-1, 1] for continuous ones. {@code exploration} is
+         * the exploration schedule's current value (epsilon for epsilon-greedy agents, a noise scale
+         * for continuous ones); 0 acts greedily, or deterministically.
+         */
+        void act(UnsafeBuffer actionsOut, double exploration);
 
         @Override
         void close();
     }
 
+    /** A policy with discrete actions: greedy, or uniform with probability epsilon. */
+    interface DiscretePolicy extends BoundPolicy {
+    }
+
     int observationSize();
 
+    /** Discrete agents: the number of choices; continuous agents: floats per action. */
     int actionCount();
+
+    /** How actions are stored and written: a discrete index, or a continuous vector of {@link #actionCount()}. */
+    default ActionSpec actionSpec() {
+        return ActionSpec.discreteIndex();
+    }
 
     ReplaySettings replaySettings();
 
@@ -41,7 +58,7 @@ public interface OffPolicyAgent extends AutoCloseable {
 
     float lastLoss();
 
-    DiscretePolicy policy(UnsafeBuffer observationRows, int rows);
+    BoundPolicy policy(UnsafeBuffer observationRows, int rows);
 
     @Override
     void close();

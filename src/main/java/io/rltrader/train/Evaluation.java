@@ -53,7 +53,7 @@ public final class Evaluation {
                 throw new UserInputException("--checkpoint " + run + ": the agent takes " + agent.observationSize()
                     + " observation values but the run's environment gives " + env.observationSize());
             }
-            try (OffPolicyAgent.DiscretePolicy policy = agent.policy(env.buffers().observations(), 1)) {
+            try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
                 results.add(Backtester.run(spec.agent(), env,
                     (bar, buffers) -> policy.act(buffers.actions(), 0.0), periodsPerYear));
             }

@@ -15,11 +15,14 @@ import java.util.function.Consumer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The off-policy loop that connects a vectorized environment, a replay buffer and a value-based
- * agent, in CleanRL's phases: act for all env copies, step, store the N transitions, and every
- * {@code trainFrequency} steps (after {@code learningStarts} transitions) sample and update
- * {@code gradientSteps} times. Steps are counted in transitions (vectorized steps times env rows),
- * as Stable-Baselines3's {@code total_timesteps}.
+ * The off-policy loop that connects a vectorized environment, a replay buffer and an off-policy
+ * agent (value-based with discrete actions, or actor-critic with continuous ones), in CleanRL's
+ * phases: act for all env copies, step, store the N transitions, and every {@code trainFrequency}
+ * steps (after {@code learningStarts} transitions) sample and update {@code gradientSteps} times.
+ * Steps are counted in transitions (vectorized steps times env rows), as Stable-Baselines3's
+ * {@code total_timesteps}. As in Stable-Baselines3, agents with continuous actions act uniformly at
+ * random in [-1, 1] until {@code learningStarts} transitions are stored (discrete agents explore
+ * through their epsilon schedule instead).
  */
 public final class OffPolicyTrainer implements AutoCloseable {
     /** A log line: counters, the mean return of recently finished episodes, the last loss. */
@@ -35,8 +38,10 @@ public final class OffPolicyTrainer implements AutoCloseable {
     private final PrioritizedReplayBuffer prioritized;
     private final TransitionSink sink;
     private final UnsafeBuffer previousObservations;
-    private final OffPolicyAgent.DiscretePolicy policy;
+    private final OffPolicyAgent.BoundPolicy policy;
     private final OffPolicyAgent.ReplaySettings settings;
+    private final ActionSpec actionSpec;
+    private final Rng warmUpRng;
     private long transitions;
     private long episodes;
     private double recentRewardSum;
@@ -47,12 +52,15 @@ public final class OffPolicyTrainer implements AutoCloseable {
         this.env = env;
         this.buffers = env.buffers();
         this.rows = env.rows();
-        if (!buffers.discreteActions()) {
-            throw new UserInputException("value-based agents need an environment with discrete actions");
+        this.actionSpec = agent.actionSpec();
+        if (buffers.discreteActions() != actionSpec.discrete()) {
+            throw new UserInputException(actionSpec.discrete()
+                ? "this agent chooses discrete actions; the environment takes continuous ones"
+                : "this agent outputs continuous actions; the environment takes discrete ones");
         }
         if (buffers.actionSize() != agent.actionCount()) {
-            throw new UserInputException("environment has " + buffers.actionSize() + " actions, the agent "
-                + agent.actionCount());
+            throw new UserInputException("environment has " + buffers.actionSize()
+                + (actionSpec.discrete() ? " actions" : " action components") + ", the agent " + agent.actionCount());
         }
         if (buffers.observationSize() != agent.observationSize()) {
             throw new UserInputException("environment observations have " + buffers.observationSize()
@@ -60,7 +68,7 @@ public final class OffPolicyTrainer implements AutoCloseable {
         }
         this.settings = agent.replaySettings();
         ReplayBuffer.Config replay = new ReplayBuffer.Config(settings.bufferSize(), rows, buffers.observationSize(),
-            ActionSpec.discreteIndex(), settings.nStep(), (float) settings.gamma(), Rng.deriveSeed(settings.seed(), 201));
+            actionSpec, settings.nStep(), (float) settings.gamma(), Rng.deriveSeed(settings.seed(), 201));
         if (settings.prioritized()) {
             PrioritizedReplayBuffer.Config base = PrioritizedReplayBuffer.Config.of(replay);
             prioritized = new PrioritizedReplayBuffer(new PrioritizedReplayBuffer.Config(replay,
@@ -74,6 +82,7 @@ public final class OffPolicyTrainer implements AutoCloseable {
             sink = uniform;
         }
         this.previousObservations = OffHeap.allocate((long) rows * buffers.observationSize() * Float.BYTES);
+        this.warmUpRng = Rng.split(settings.seed(), 202);
         env.reset();
         this.policy = agent.policy(buffers.observations(), rows);
     }
@@ -96,7 +105,11 @@ public final class OffPolicyTrainer implements AutoCloseable {
         int obsBytes = rows * buffers.observationSize() * Float.BYTES;
         while (transitions < end) {
             epsilon = exploration.at(vectorSteps);
-            policy.act(buffers.actions(), epsilon);
+            if (!actionSpec.discrete() && transitions < settings.learningStarts()) {
+                uniformActions(buffers.actions());
+            } else {
+                policy.act(buffers.actions(), epsilon);
+            }
             previousObservations.putBytes(0, buffers.observations(), 0, obsBytes);
             env.step();
             sink.addBatch(rows, previousObservations, buffers.actions(), buffers.rewards(), buffers.observations(),
@@ -141,6 +154,13 @@ public final class OffPolicyTrainer implements AutoCloseable {
             throw new UserInputException("training stopped at update " + agent.updates() + " (transition "
                 + transitions + "): the loss is " + loss + "; lower the learning rate, clip gradients"
                 + " (maxGradNorm) or check the data for extreme values");
+        }
+    }
+
+    private void uniformActions(UnsafeBuffer actions) {
+        int floats = rows * actionSpec.dim();
+        for (int i = 0; i < floats; i++) {
+            actions.putFloat(i * Float.BYTES, (float) (2 * warmUpRng.nextDouble() - 1));
         }
     }
 

@@ -60,7 +60,7 @@ public final class WalkForward {
                 // periods join without an untraded bar between them.
                 RowRange testRows = new RowRange(window.test().start() - 1, window.test().end());
                 DiscreteTradingEnv test = Training.evaluationEnv(spec, asset, features, testRows);
-                try (OffPolicyAgent.DiscretePolicy policy = agent.policy(test.buffers().observations(), 1)) {
+                try (OffPolicyAgent.BoundPolicy policy = agent.policy(test.buffers().observations(), 1)) {
                     BacktestResult result = Backtester.run(spec.agent() + " window " + window.index(), test,
                         (bar, buffers) -> policy.act(buffers.actions(), 0.0), periodsPerYear);
                     parts.add(result);

@@ -1,0 +1,120 @@
+package io.rltrader.agent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rltrader.data.FeatureMatrix;
+import io.rltrader.data.MarketData;
+import io.rltrader.data.Normalization;
+import io.rltrader.data.SyntheticSeries;
+import io.rltrader.env.ContinuousTradingEnv;
+import io.rltrader.env.EnvConfig;
+import io.rltrader.env.MarketConfig;
+import io.rltrader.env.RewardConfig;
+import io.rltrader.env.StepBuffers;
+import io.rltrader.train.OffPolicyTrainer;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+/**
+ * The known-optimum task of the continuous agents: {@link SineTask}'s sine price (period 40 bars,
+ * amplitude 10%) with less noise (0.02% per bar), one continuous action = the target fraction of
+ * equity in [-1, 1], shorting allowed, no costs, reward the log return of equity x 100. The oracle
+ * holds +1 when the next close is higher and -1 when lower; the last three log returns in the
+ * observation reveal the phase, so the oracle is within reach except at the turning points. Training
+ * on bars [0, 1200), evaluation on the held-out bars [1200, 1800), compared as total log returns.
+ */
+final class ContinuousSineTask {
+    final MarketData data;
+    final FeatureMatrix features;
+
+    ContinuousSineTask(long seed) {
+        data = SyntheticSeries.sine(SineTask.BARS, seed, 100, 0.1, 40, 0.0002);
+        features = FeatureMatrix.build(data, data.asset(0), List.of("logret"), Normalization.fitted(SineTask.TRAIN));
+    }
+
+    ContinuousTradingEnv trainingEnv(int envs, long seed) {
+        return env(EnvConfig.of(envs).withWindow(SineTask.WINDOW).withEpisodeLength(200).withRows(SineTask.TRAIN)
+            .withSeed(seed));
+    }
+
+    private ContinuousTradingEnv env(EnvConfig env) {
+        return new ContinuousTradingEnv(data.asset(0), features, new ContinuousTradingEnv.Config(
+            env.withReward(new RewardConfig(RewardConfig.Kind.LOG_RETURN, 100, 0, 0)),
+            MarketConfig.frictionless().withAllowShort(true)));
+    }
+
+    /**
+     * Trains the agent {@code factory} makes for this task's observation size ({@code name} in the
+     * printed line) on 40 000 transitions from 4 envs and asserts that its held-out log return is at
+     * least 90% of the oracle's.
+     */
+    static void assertReachesNinetyPercentOfTheOracle(String name, IntFunction<OffPolicyAgent> factory) {
+        ContinuousSineTask task = new ContinuousSineTask(3);
+        ContinuousTradingEnv env = task.trainingEnv(4, 5);
+        long start = System.nanoTime();
+        try (OffPolicyAgent agent = factory.apply(env.observationSize());
+             OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
+            trainer.run(40_000, 0, null);
+            double learned = task.heldOutLogReturn(agent);
+            double oracle = task.oracleLogReturn();
+            System.out.printf("%s: held-out log return %.3f, oracle %.3f, ratio %.3f, %d updates in %.1f s%n", name,
+                learned, oracle, learned / oracle, agent.updates(), (System.nanoTime() - start) / 1e9);
+            assertTrue(oracle > 1, "oracle log return " + oracle);
+            assertTrue(learned >= 0.9 * oracle, "held-out log return " + learned + " vs oracle " + oracle
+                + " (ratio " + learned / oracle + ")");
+        }
+    }
+
+    /** Trains two agents from the same seed on 3 000 transitions and asserts identical {@code weights}. */
+    static <A extends OffPolicyAgent> void assertSameSeedGivesBitIdenticalWeights(IntFunction<A> factory,
+                                                                                  Function<A, float[]> weights) {
+        float[][] runs = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            ContinuousTradingEnv env = new ContinuousSineTask(3).trainingEnv(4, 5);
+            try (A agent = factory.apply(env.observationSize());
+                 OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
+                trainer.run(3_000, 0, null);
+                assertTrue(agent.updates() > 400, "updates " + agent.updates());
+                runs[run] = weights.apply(agent);
+            }
+        }
+        assertArrayEquals(runs[0], runs[1]);
+    }
+
+    /** Total log return of equity over the held-out bars with the agent's deterministic policy. */
+    double heldOutLogReturn(OffPolicyAgent agent) {
+        ContinuousTradingEnv env = env(EnvConfig.of(1).withWindow(SineTask.WINDOW).withRows(SineTask.TEST));
+        env.reset();
+        try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
+            return run(env, policy);
+        }
+    }
+
+    /** Total log return of the oracle over the held-out bars. */
+    double oracleLogReturn() {
+        ContinuousTradingEnv env = env(EnvConfig.of(1).withWindow(SineTask.WINDOW).withRows(SineTask.TEST));
+        env.reset();
+        return run(env, null);
+    }
+
+    private double run(ContinuousTradingEnv env, OffPolicyAgent.BoundPolicy policy) {
+        StepBuffers buffers = env.buffers();
+        double initial = env.accounts().equity(0);
+        for (int guard = 0; guard < SineTask.BARS; guard++) {
+            if (policy != null) {
+                policy.act(buffers.actions(), 0.0);
+            } else {
+                int row = env.decisionRow(0);
+                boolean up = data.asset(0).price().get(row + 1) > data.asset(0).price().get(row);
+                buffers.putContinuousAction(0, 0, up ? 1f : -1f);
+            }
+            env.step();
+            if (buffers.ended(0)) {
+                return Math.log(env.episodes().finalEquity(0) / initial);
+            }
+        }
+        throw new AssertionError("evaluation episode did not end");
+    }
+}
