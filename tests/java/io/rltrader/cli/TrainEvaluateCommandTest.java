@@ -93,6 +93,23 @@ class TrainEvaluateCommandTest {
     }
 
     @Test
+    void continuousAgentsTrainAndEvaluateOnTheContinuousEnvironment() throws Exception {
+        Path run = dir.resolve("td3");
+        Result trained = run("train", "--agent", "td3", "--synthetic", "sine", "--bars", "600", "--steps", "2000",
+            "--envs", "4", "--set", "learningStarts=500", "--set", "hidden=[16,16]", "--out", run.toString(), "--quiet");
+        assertEquals(0, trained.code(), trained.err());
+        assertEquals("continuous", JSON.readTree(run.resolve("config.json").toFile()).get("env").asText());
+        Result evaluated = run("evaluate", "--checkpoint", run.toString(), "--json");
+        assertEquals(0, evaluated.code(), evaluated.err());
+        assertEquals("td3", JSON.readTree(evaluated.out()).get("results").get(0).get("name").asText());
+
+        Result mismatch = run("train", "--agent", "sac", "--env", "discrete", "--synthetic", "sine", "--steps", "10",
+            "--out", dir.resolve("m").toString());
+        assertEquals(1, mismatch.code());
+        assertTrue(mismatch.err().contains("continuous"), mismatch.err());
+    }
+
+    @Test
     void badInputIsOneClearLineAndNonZeroExit() throws Exception {
         Result unknownSetting = train(dir.resolve("x"), "--set", "learningRat=0.1");
         assertEquals(1, unknownSetting.code());

@@ -17,24 +17,49 @@ import java.util.TreeMap;
  * file or {@code --set key=value} overrides are checked against the real fields.
  */
 public final class Agents {
-    private record Entry(String algorithm, ObjectNode defaults) {
+    @FunctionalInterface
+    private interface Factory {
+        OffPolicyAgent create(int observations, int actions, JsonNode settings, ComputeDevice device);
     }
 
+    @FunctionalInterface
+    private interface Loader {
+        OffPolicyAgent load(Path dir, ComputeDevice device);
+    }
+
+    private record Entry(String algorithm, ObjectNode defaults, boolean continuous, Factory factory, Loader loader) {
+    }
+
+    private static final Path SETTINGS = Path.of("--set/--config");
     private static final Map<String, Entry> REGISTRY = new TreeMap<>();
 
     static {
-        register("dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults());
-        register("double-dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults().withVariant(true, false));
-        register("dueling-dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults().withVariant(false, true));
-        register("double-dueling-dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults().withVariant(true, true));
-        register("qr-dqn", QrDqnAgent.ALGORITHM, QrDqnAgent.Config.defaults());
+        Factory dqn = (o, a, s, d) -> new DqnAgent(o, a, AgentCheckpoints.config(s, DqnAgent.Config.class, SETTINGS), d);
+        register("dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults(), false, dqn, DqnAgent::load);
+        register("double-dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults().withVariant(true, false), false, dqn,
+            DqnAgent::load);
+        register("dueling-dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults().withVariant(false, true), false, dqn,
+            DqnAgent::load);
+        register("double-dueling-dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults().withVariant(true, true), false,
+            dqn, DqnAgent::load);
+        register("qr-dqn", QrDqnAgent.ALGORITHM, QrDqnAgent.Config.defaults(), false,
+            (o, a, s, d) -> new QrDqnAgent(o, a, AgentCheckpoints.config(s, QrDqnAgent.Config.class, SETTINGS), d),
+            QrDqnAgent::load);
+        register("sac", SacAgent.ALGORITHM, SacAgent.Config.defaults(), true,
+            (o, a, s, d) -> new SacAgent(o, a, AgentCheckpoints.config(s, SacAgent.Config.class, SETTINGS), d),
+            SacAgent::load);
+        register("td3", Td3Agent.ALGORITHM, Td3Agent.Config.defaults(), true,
+            (o, a, s, d) -> new Td3Agent(o, a, AgentCheckpoints.config(s, Td3Agent.Config.class, SETTINGS), d),
+            Td3Agent::load);
     }
 
     private Agents() {
     }
 
-    private static void register(String name, String algorithm, Object defaults) {
-        REGISTRY.put(name, new Entry(algorithm, AgentCheckpoints.JSON.valueToTree(defaults)));
+    private static void register(String name, String algorithm, Object defaults, boolean continuous, Factory factory,
+                                 Loader loader) {
+        REGISTRY.put(name, new Entry(algorithm, AgentCheckpoints.JSON.valueToTree(defaults), continuous, factory,
+            loader));
     }
 
     public static List<String> names() {
@@ -44,6 +69,11 @@ public final class Agents {
     /** The algorithm its checkpoints are written under ({@code dqn} for every DQN variant). */
     public static String algorithm(String name) {
         return entry(name).algorithm();
+    }
+
+    /** Whether the agent acts with continuous actions (target fractions) rather than discrete ones. */
+    public static boolean continuous(String name) {
+        return entry(name).continuous();
     }
 
     /** A copy of the default settings of agent {@code name}. */
@@ -72,44 +102,15 @@ public final class Agents {
         }
     }
 
-    /** Builds agent {@code name} for the given sizes from resolved settings. */
+    /** Builds agent {@code name} for the given sizes (actions: choices, or action dimensions) from resolved settings. */
     public static OffPolicyAgent create(String name, int observations, int actions, JsonNode settings,
                                         ComputeDevice device) {
-        String algorithm = algorithm(name);
-        if (algorithm.equals(DqnAgent.ALGORITHM)) {
-            DqnAgent.Config config = AgentCheckpoints.config(settings, DqnAgent.Config.class, Path.of("--set/--config"));
-            return new DqnAgent(observations, actions, config, device);
-        }
-        if (algorithm.equals(QrDqnAgent.ALGORITHM)) {
-            QrDqnAgent.Config config = AgentCheckpoints.config(settings, QrDqnAgent.Config.class, Path.of("--set/--config"));
-            return new QrDqnAgent(observations, actions, config, device);
-        }
-        throw new IllegalStateException("no factory for " + name);
+        return entry(name).factory().create(observations, actions, settings, device);
     }
 
     /** Loads a checkpoint directory written by an agent of {@code name}. */
     public static OffPolicyAgent load(String name, Path dir, ComputeDevice device) {
-        String algorithm = algorithm(name);
-        if (algorithm.equals(DqnAgent.ALGORITHM)) {
-            return DqnAgent.load(dir, device);
-        }
-        if (algorithm.equals(QrDqnAgent.ALGORITHM)) {
-            return QrDqnAgent.load(dir, device);
-        }
-        throw new IllegalStateException("no loader for " + name);
-    }
-
-    /** Saves any agent built here. */
-    public static void save(OffPolicyAgent agent, Path dir) {
-        if (agent instanceof DqnAgent dqn) {
-            dqn.save(dir);
-            return;
-        }
-        if (agent instanceof QrDqnAgent qr) {
-            qr.save(dir);
-            return;
-        }
-        throw new IllegalStateException("no checkpoint writer for " + agent.getClass().getSimpleName());
+        return entry(name).loader().load(dir, device);
     }
 
     private static Entry entry(String name) {

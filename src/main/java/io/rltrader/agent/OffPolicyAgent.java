@@ -60,6 +60,9 @@ public interface OffPolicyAgent extends AutoCloseable {
 
     BoundPolicy policy(UnsafeBuffer observationRows, int rows);
 
+    /** Writes a checkpoint directory from which the agent's {@code load} resumes bit-identically. */
+    void save(java.nio.file.Path dir);
+
     @Override
     void close();
 }

@@ -51,7 +51,7 @@ public final class DemoCommand implements Runnable {
         // A small network on four slow features (5- and 20-bar returns, distance to the 50-bar mean,
         // 20-bar volatility), one bar per observation: with the default eight features and a window of
         // 4 the agent fits the training years and overtrades the held-out ones.
-        RunSpec demo = new RunSpec("double-dqn", "builtin:ttrc", null, 3000, null, 0.7, DEMO_FEATURES,
+        RunSpec demo = new RunSpec("double-dqn", "discrete", "builtin:ttrc", null, 3000, null, 0.7, DEMO_FEATURES,
             1, 256, "log-return", 100, 0.001, 0, "close", false, 10_000, steps, 8, seed, "cpu", 2_000, settings);
         out.println("rltrader demo: training double-dqn on builtin:ttrc (first 70% of 1985-2006), " + steps
             + " transitions on 8 environment copies");

@@ -59,8 +59,8 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--asset", paramLabel = "NAME", description = "Asset to trade (default: the first).")
         String asset;
 
-        @Option(names = "--env", defaultValue = "discrete", paramLabel = "KIND",
-            description = "Environment: discrete (target positions short/flat/long) (default ${DEFAULT-VALUE}).")
+        @Option(names = "--env", paramLabel = "KIND",
+            description = "Environment: discrete (value-based agents) or continuous (sac, td3); default: the agent's.")
         String env;
 
         @Option(names = "--steps", required = true, paramLabel = "N", description = "Transitions to collect (all env copies together).")
@@ -110,9 +110,10 @@ public final class TrainCommand implements Runnable {
         long logInterval;
 
         RunSpec spec() {
-            if (!env.equalsIgnoreCase("discrete")) {
-                throw new UserInputException("--env '" + env + "': the agents available (" + String.join(", ", Agents.names())
-                    + ") act on the discrete environment; use --env discrete");
+            String kind = Agents.continuous(agent) ? "continuous" : "discrete";
+            if (env != null && !env.equalsIgnoreCase(kind)) {
+                throw new UserInputException("--env '" + env + "': agent " + agent + " acts on the " + kind
+                    + " environment");
             }
             if (bars < 100) {
                 throw new UserInputException("--bars " + bars + ": expected at least 100 bars");
@@ -140,7 +141,7 @@ public final class TrainCommand implements Runnable {
             settings.put("seed", seed);
             MarketOptions m = marketOptions;
             m.market();
-            return new RunSpec(agent, data, synthetic == null ? null : synthetic.toLowerCase(Locale.ROOT), bars, asset,
+            return new RunSpec(agent, kind, data, synthetic == null ? null : synthetic.toLowerCase(Locale.ROOT), bars, asset,
                 trainFraction, features == null ? FeatureMatrix.DEFAULT_FEATURES : features, window, episodeLength, reward,
                 rewardScale, m.cost, m.slippageBps, m.fill, m.allowShort, m.initialCash, steps, envs, seed, device,
                 logInterval, settings);

@@ -8,7 +8,7 @@ import io.rltrader.backtest.Backtester;
 import io.rltrader.backtest.Report;
 import io.rltrader.backtest.Strategy;
 import io.rltrader.data.RowRange;
-import io.rltrader.env.DiscreteTradingEnv;
+import io.rltrader.env.VectorEnv;
 import io.rltrader.nn.NativeRuntime;
 import io.rltrader.util.UserInputException;
 import java.io.IOException;
@@ -47,7 +47,7 @@ public final class Evaluation {
             default -> throw new UserInputException("--split '" + split + "': expected test or all");
         };
         List<BacktestResult> results = new ArrayList<>();
-        DiscreteTradingEnv env = Training.evaluationEnv(spec, prepared, rows);
+        VectorEnv env = Training.evaluationEnv(spec, prepared, rows);
         try (OffPolicyAgent agent = Agents.load(spec.agent(), checkpoint, NativeRuntime.device(spec.device()))) {
             if (agent.observationSize() != env.observationSize()) {
                 throw new UserInputException("--checkpoint " + run + ": the agent takes " + agent.observationSize()

@@ -14,6 +14,8 @@ import java.util.Locale;
  * trained on.
  *
  * @param agent          agent name (see {@code Agents.names()})
+ * @param env            environment kind: discrete (target positions short/flat/long) for the
+ *                       value-based agents, continuous (target fraction of equity) for SAC and TD3
  * @param data           data source (file or builtin:NAME), or null for a synthetic series
  * @param synthetic      synthetic series kind (gbm, ou, sine, regime), or null
  * @param syntheticBars  bars of the synthetic series
@@ -36,12 +38,15 @@ import java.util.Locale;
  * @param logInterval    transitions between train.jsonl lines
  * @param settings       the agent's resolved settings
  */
-public record RunSpec(String agent, String data, String synthetic, int syntheticBars, String asset, double trainFraction,
+public record RunSpec(String agent, String env, String data, String synthetic, int syntheticBars, String asset, double trainFraction,
                       List<String> features, int window, int episodeLength, String reward, double rewardScale,
                       double cost, double slippageBps, String fill, boolean allowShort, double initialCash, long steps,
                       int envs, long seed, String device, long logInterval, ObjectNode settings) {
 
     public RunSpec {
+        if (!"discrete".equals(env) && !"continuous".equals(env)) {
+            throw new UserInputException("--env '" + env + "': expected discrete or continuous");
+        }
         if ((data == null) == (synthetic == null)) {
             throw new UserInputException("give exactly one of --data FILE and --synthetic KIND");
         }

@@ -12,10 +12,12 @@ import io.rltrader.data.Normalization;
 import io.rltrader.data.RowRange;
 import io.rltrader.data.SyntheticSeries;
 import io.rltrader.data.TimeSplits;
+import io.rltrader.env.ContinuousTradingEnv;
 import io.rltrader.env.DiscreteTradingEnv;
 import io.rltrader.env.EnvConfig;
 import io.rltrader.env.MarketConfig;
 import io.rltrader.env.RewardConfig;
+import io.rltrader.env.VectorEnv;
 import io.rltrader.nn.NativeRuntime;
 import io.rltrader.util.UserInputException;
 import java.io.BufferedWriter;
@@ -33,7 +35,8 @@ import java.util.function.Consumer;
 /**
  * A training run from a {@link RunSpec} to a run directory: {@code config.json} (the spec, written
  * first), {@code train.jsonl} (one line per log interval), and {@code checkpoint/} (the agent,
- * written last and atomically). Also builds the data, features and environments of a spec, so that
+ * written last and atomically). Value-based agents train on the discrete environment (target
+ * positions short / flat / long), SAC and TD3 on the continuous one (target fraction of equity). Also builds the data, features and environments of a spec, so that
  * evaluation uses exactly what training used. Features are normalized with statistics fitted on the
  * train rows only, so nothing of the test part leaks into training.
  */
@@ -88,29 +91,39 @@ public final class Training {
     }
 
     /** The training environment: {@code envs} copies on the train rows, target-position actions. */
-    public static DiscreteTradingEnv trainingEnv(RunSpec spec, Prepared prepared) {
+    /** Actions the agent chooses among (discrete) or outputs per step (continuous). */
+    public static int actionSize(RunSpec spec) {
+        return spec.env().equals("continuous") ? ContinuousTradingEnv.ACTION_SIZE : DiscreteTradingEnv.ACTIONS;
+    }
+
+    private static VectorEnv env(RunSpec spec, MarketData.Asset asset, FeatureMatrix features, EnvConfig env) {
+        if (spec.env().equals("continuous")) {
+            return new ContinuousTradingEnv(asset, features, new ContinuousTradingEnv.Config(env, market(spec)));
+        }
+        return new DiscreteTradingEnv(asset, features, new DiscreteTradingEnv.Config(env, market(spec),
+            DiscreteTradingEnv.ActionMode.TARGET, 1));
+    }
+
+    public static VectorEnv trainingEnv(RunSpec spec, Prepared prepared) {
         return trainingEnv(spec, prepared.asset(), prepared.features(), prepared.split().train(), spec.seed());
     }
 
     /** {@code envs} copies on {@code rows} with random episode starts drawn from {@code seed}. */
-    public static DiscreteTradingEnv trainingEnv(RunSpec spec, MarketData.Asset asset, FeatureMatrix features,
-                                                 RowRange rows, long seed) {
-        EnvConfig env = EnvConfig.of(spec.envs()).withWindow(spec.window()).withEpisodeLength(spec.episodeLength())
-            .withRows(rows).withSeed(seed).withReward(reward(spec));
-        return new DiscreteTradingEnv(asset, features, new DiscreteTradingEnv.Config(env,
-            market(spec), DiscreteTradingEnv.ActionMode.TARGET, 1));
+    public static VectorEnv trainingEnv(RunSpec spec, MarketData.Asset asset, FeatureMatrix features,
+                                        RowRange rows, long seed) {
+        return env(spec, asset, features, EnvConfig.of(spec.envs()).withWindow(spec.window())
+            .withEpisodeLength(spec.episodeLength()).withRows(rows).withSeed(seed).withReward(reward(spec)));
     }
 
     /** One copy over {@code rows} (null: all) in a single episode, for evaluation. */
-    public static DiscreteTradingEnv evaluationEnv(RunSpec spec, Prepared prepared, RowRange rows) {
+    public static VectorEnv evaluationEnv(RunSpec spec, Prepared prepared, RowRange rows) {
         return evaluationEnv(spec, prepared.asset(), prepared.features(), rows);
     }
 
-    public static DiscreteTradingEnv evaluationEnv(RunSpec spec, MarketData.Asset asset, FeatureMatrix features,
-                                                   RowRange rows) {
-        EnvConfig env = EnvConfig.of(1).withWindow(spec.window()).withRows(rows).withReward(reward(spec));
-        return new DiscreteTradingEnv(asset, features, new DiscreteTradingEnv.Config(env,
-            market(spec), DiscreteTradingEnv.ActionMode.TARGET, 1));
+    public static VectorEnv evaluationEnv(RunSpec spec, MarketData.Asset asset, FeatureMatrix features,
+                                          RowRange rows) {
+        return env(spec, asset, features, EnvConfig.of(1).withWindow(spec.window()).withRows(rows)
+            .withReward(reward(spec)));
     }
 
     /**
@@ -124,7 +137,7 @@ public final class Training {
         }
         NativeRuntime.init();
         Prepared prepared = prepare(spec);
-        DiscreteTradingEnv env = trainingEnv(spec, prepared);
+        VectorEnv env = trainingEnv(spec, prepared);
         try {
             Files.createDirectories(out);
             writeAtomically(out.resolve(CONFIG_FILE), JSON.writeValueAsBytes(spec));
@@ -132,7 +145,7 @@ public final class Training {
             throw new UserInputException("--out " + out + ": cannot write (" + e.getMessage() + ")");
         }
         Path log = out.resolve(LOG_FILE);
-        try (OffPolicyAgent agent = Agents.create(spec.agent(), env.observationSize(), DiscreteTradingEnv.ACTIONS,
+        try (OffPolicyAgent agent = Agents.create(spec.agent(), env.observationSize(), actionSize(spec),
                 spec.settings(), NativeRuntime.device(spec.device()));
              OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env);
              BufferedWriter writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
@@ -149,7 +162,7 @@ public final class Training {
                     progress.accept(p);
                 }
             });
-            Agents.save(agent, out.resolve(CHECKPOINT_DIR));
+            agent.save(out.resolve(CHECKPOINT_DIR));
         } catch (IOException e) {
             throw new UserInputException("cannot write " + log + " (" + e.getMessage() + ")");
         }

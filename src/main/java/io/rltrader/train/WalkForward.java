@@ -11,7 +11,7 @@ import io.rltrader.data.MarketData;
 import io.rltrader.data.Normalization;
 import io.rltrader.data.RowRange;
 import io.rltrader.data.TimeSplits;
-import io.rltrader.env.DiscreteTradingEnv;
+import io.rltrader.env.VectorEnv;
 import io.rltrader.nn.NativeRuntime;
 import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
@@ -49,17 +49,17 @@ public final class WalkForward {
         for (TimeSplits.Window window : windows) {
             long seed = Rng.deriveSeed(spec.seed(), window.index());
             FeatureMatrix features = FeatureMatrix.build(data, asset, spec.features(), Normalization.fitted(window.train()));
-            DiscreteTradingEnv train = Training.trainingEnv(spec, asset, features, window.train(), seed);
+            VectorEnv train = Training.trainingEnv(spec, asset, features, window.train(), seed);
             var settings = spec.settings().deepCopy();
             settings.put("seed", seed);
-            try (OffPolicyAgent agent = Agents.create(spec.agent(), train.observationSize(), DiscreteTradingEnv.ACTIONS,
+            try (OffPolicyAgent agent = Agents.create(spec.agent(), train.observationSize(), Training.actionSize(spec),
                     settings, NativeRuntime.device(spec.device()));
                  OffPolicyTrainer trainer = new OffPolicyTrainer(agent, train)) {
                 trainer.run(spec.steps(), 0, null);
                 // The first decision is at the close of the last train bar, so that consecutive test
                 // periods join without an untraded bar between them.
                 RowRange testRows = new RowRange(window.test().start() - 1, window.test().end());
-                DiscreteTradingEnv test = Training.evaluationEnv(spec, asset, features, testRows);
+                VectorEnv test = Training.evaluationEnv(spec, asset, features, testRows);
                 try (OffPolicyAgent.BoundPolicy policy = agent.policy(test.buffers().observations(), 1)) {
                     BacktestResult result = Backtester.run(spec.agent() + " window " + window.index(), test,
                         (bar, buffers) -> policy.act(buffers.actions(), 0.0), periodsPerYear);
