@@ -68,12 +68,18 @@ public interface OnPolicyAgent extends AutoCloseable {
         void close();
     }
 
-    int observationSize();
+    default int observationSize() {
+        return rollout().config().obsDim();
+    }
 
     /** Vectorized env rows the rollout holds. */
-    int envs();
+    default int envs() {
+        return rollout().config().numEnvs();
+    }
 
-    ActionSpec actionSpec();
+    default ActionSpec actionSpec() {
+        return rollout().config().action();
+    }
 
     /** Discrete: number of actions; continuous: floats per action. */
     int actionSize();

@@ -75,8 +75,8 @@ final class PolicyGradientCore implements AutoCloseable {
         optimizer.step();
     }
 
-    ActorCriticPolicies.Sampler sampler(UnsafeBuffer observationRows, UnsafeBuffer finalObservationRows, int rows) {
-        return new ActorCriticPolicies.Sampler(net, samplingRng, observationRows, finalObservationRows, rows);
+    ActorCriticPolicies.Sampler sampler(UnsafeBuffer observationRows, UnsafeBuffer finalObservationRows) {
+        return new ActorCriticPolicies.Sampler(net, samplingRng, observationRows, finalObservationRows, envs);
     }
 
     ActorCriticPolicies.Deterministic deterministic(UnsafeBuffer observationRows, int rows) {

@@ -124,7 +124,6 @@ public final class PpoAgent implements OnPolicyAgent {
     public static final String ALGORITHM = "ppo";
 
     private final Config config;
-    private final int envs;
     private final PolicyGradientCore core;
     private final ActorCritic net;
     private final RolloutBuffer rollout;
@@ -186,7 +185,6 @@ public final class PpoAgent implements OnPolicyAgent {
 
     private PpoAgent(int observations, int actionSize, boolean continuous, int envs, Config config) {
         this.config = config;
-        this.envs = envs;
         this.core = new PolicyGradientCore("ppo", observations, actionSize, continuous, envs, config.hidden(),
             config.activation(), config.sharedTrunk(), true, config.logStdInit(), config.learningRate(),
             config.adamEpsilon(), config.maxGradNorm(), config.seed());
@@ -238,21 +236,6 @@ public final class PpoAgent implements OnPolicyAgent {
     }
 
     @Override
-    public int observationSize() {
-        return net.observations;
-    }
-
-    @Override
-    public int envs() {
-        return envs;
-    }
-
-    @Override
-    public ActionSpec actionSpec() {
-        return core.actionSpec();
-    }
-
-    @Override
     public int actionSize() {
         return net.actionSize;
     }
@@ -274,7 +257,7 @@ public final class PpoAgent implements OnPolicyAgent {
 
     @Override
     public RolloutPolicy rolloutPolicy(UnsafeBuffer observationRows, UnsafeBuffer finalObservationRows) {
-        return core.sampler(observationRows, finalObservationRows, envs);
+        return core.sampler(observationRows, finalObservationRows);
     }
 
     /** Deterministic discrete acting (argmax of the logits) over {@code rows} observations. */

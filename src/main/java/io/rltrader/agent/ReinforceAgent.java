@@ -84,7 +84,6 @@ public final class ReinforceAgent implements OnPolicyAgent {
     public static final String ALGORITHM = "reinforce";
 
     private final Config config;
-    private final int envs;
     private final PolicyGradientCore core;
     private final ActorCritic net;
     private final RolloutBuffer rollout;
@@ -106,7 +105,6 @@ public final class ReinforceAgent implements OnPolicyAgent {
             throw new UserInputException("reinforce: needs at least 2 discrete actions, got " + actions);
         }
         this.config = config;
-        this.envs = envs;
         this.core = new PolicyGradientCore("reinforce", observations, actions, false, envs, config.hidden(),
             config.activation(), false, config.baseline(), 0.0, config.learningRate(), config.adamEpsilon(),
             config.maxGradNorm(), config.seed());
@@ -134,21 +132,6 @@ public final class ReinforceAgent implements OnPolicyAgent {
     }
 
     @Override
-    public int observationSize() {
-        return net.observations;
-    }
-
-    @Override
-    public int envs() {
-        return envs;
-    }
-
-    @Override
-    public ActionSpec actionSpec() {
-        return ActionSpec.discreteIndex();
-    }
-
-    @Override
     public int actionSize() {
         return net.actionSize;
     }
@@ -171,7 +154,7 @@ public final class ReinforceAgent implements OnPolicyAgent {
 
     @Override
     public RolloutPolicy rolloutPolicy(UnsafeBuffer observationRows, UnsafeBuffer finalObservationRows) {
-        return core.sampler(observationRows, finalObservationRows, envs);
+        return core.sampler(observationRows, finalObservationRows);
     }
 
     /** Deterministic acting (the most likely action) over {@code rows} observations. */
