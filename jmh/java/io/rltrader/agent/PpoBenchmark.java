@@ -15,6 +15,7 @@ import io.rltrader.nn.NativeRuntime;
 import io.rltrader.train.OnPolicyTrainer;
 import io.rltrader.util.OffHeap;
 import io.rltrader.util.Rng;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Scalar;
@@ -25,6 +26,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,7 +37,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@link #collectStep64Envs}: one collection step for 64 envs of the tutorial's discrete env:
  *       actor and critic forward for all rows, sampling in Java, env step, store into the rollout
- *       (the trainer's {@code collectStep}). Tutorial: 4.6k env-steps/s, one env at a time.</li>
+ *       (the trainer's {@code collectStep}); and {@link #collectForwardGemmFloor}, its six GEMMs
+ *       alone. Tutorial: 4.6k env-steps/s, one env at a time.</li>
  *   <li>{@link #update2048Samples10EpochsFullBatch}: one PPO update over a 2048-sample rollout,
  *       10 epochs of one full-batch minibatch (the tutorial's PPOAgent.train), MLP 8-128-128.
  *       Tutorial: 0.16 s.</li>
@@ -55,11 +58,6 @@ public class PpoBenchmark {
     private static final int ACTIONS = 3;
     private static final int EPOCHS = 10;
 
-    private DiscreteTradingEnv env;
-    private PpoAgent collector;
-    private OnPolicyTrainer trainer;
-    private RolloutBuffer collectorRollout;
-
     private PpoAgent learner;
 
     private DeviceTensors floor;
@@ -68,20 +66,12 @@ public class PpoBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         NativeRuntime.init();
-        MarketData data = DataSources.load("builtin:ttrc", CsvLoader.Options.defaults());
-        env = new DiscreteTradingEnv(data.asset(0), FeatureMatrix.defaults(data), DiscreteTradingEnv.Config.tutorial(ENVS));
-        collector = PpoAgent.discrete(env.observationSize(), ACTIONS, ENVS,
-            PpoAgent.Config.tutorial().withRollout(256, 256).withSeed(1));
-        trainer = new OnPolicyTrainer(collector, env);
-        collectorRollout = collector.rollout();
-
         learner = PpoAgent.discrete(OBS, ACTIONS, 1, PpoAgent.Config.tutorial().withSeed(2));
         fillRollout(learner, new Rng(3));
 
         floor = new DeviceTensors(ComputeDevice.CPU);
         floorTensors = new Tensor[][] {networkFloor(floor, ACTIONS), networkFloor(floor, 1)};
         for (int i = 0; i < 2; i++) {
-            collectStep64Envs();
             update2048Samples10EpochsFullBatch();
         }
     }
@@ -128,18 +118,84 @@ public class PpoBenchmark {
         return n;
     }
 
-    @Benchmark
-    @AllocationFree
-    @ItemsPerOp(value = ENVS, unit = "env-step")
-    public void collectStep64Envs() {
-        if (collectorRollout.stepsAdded() == collectorRollout.config().steps()) {
-            collectorRollout.reset();
+    /**
+     * Collection for 64 envs of the tutorial's discrete env with actor and critic MLPs of
+     * {@code hidden}-{@code hidden} units (128: the tutorial's networks; 64: SB3's default size).
+     */
+    @State(Scope.Benchmark)
+    public static class Collection {
+        @Param({"128", "64"})
+        public int hidden;
+
+        DiscreteTradingEnv env;
+        PpoAgent agent;
+        OnPolicyTrainer trainer;
+        RolloutBuffer rollout;
+        DeviceTensors floor;
+        Tensor[][] forwardFloor;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            NativeRuntime.init();
+            MarketData data = DataSources.load("builtin:ttrc", CsvLoader.Options.defaults());
+            env = new DiscreteTradingEnv(data.asset(0), FeatureMatrix.defaults(data),
+                DiscreteTradingEnv.Config.tutorial(ENVS));
+            PpoAgent.Config tutorial = PpoAgent.Config.tutorial();
+            agent = PpoAgent.discrete(env.observationSize(), ACTIONS, ENVS, new PpoAgent.Config(List.of(hidden, hidden),
+                tutorial.activation(), false, tutorial.learningRate(), false, 256, 256, tutorial.nEpochs(),
+                tutorial.gamma(), tutorial.gaeLambda(), tutorial.clipRange(), 0, true, tutorial.entCoef(),
+                tutorial.vfCoef(), tutorial.maxGradNorm(), 0, 0, tutorial.adamEpsilon(), 1));
+            trainer = new OnPolicyTrainer(agent, env);
+            rollout = agent.rollout();
+            floor = new DeviceTensors(ComputeDevice.CPU);
+            int obs = env.observationSize();
+            forwardFloor = new Tensor[][] {
+                {floor.zeros(ENVS, obs), floor.zeros(obs, hidden), floor.zeros(ENVS, hidden), floor.zeros(hidden, hidden),
+                    floor.zeros(ENVS, hidden), floor.zeros(hidden, ACTIONS), floor.zeros(ENVS, ACTIONS)},
+                {floor.zeros(ENVS, obs), floor.zeros(obs, hidden), floor.zeros(ENVS, hidden), floor.zeros(hidden, hidden),
+                    floor.zeros(ENVS, hidden), floor.zeros(hidden, 1), floor.zeros(ENVS, 1)}};
         }
-        trainer.collectStep();
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            trainer.close();
+            agent.close();
+            floor.close();
+        }
     }
 
     @Benchmark
     @AllocationFree
+    @ItemsPerOp(value = ENVS, unit = "env-step")
+    public void collectStep64Envs(Collection c) {
+        if (c.rollout.stepsAdded() == c.rollout.config().steps()) {
+            c.rollout.reset();
+        }
+        c.trainer.collectStep();
+    }
+
+    /** The floor of {@link #collectStep64Envs}: the six GEMMs of the actor and critic forward for 64 rows. */
+    @Benchmark
+    @AllocationFree
+    @ItemsPerOp(value = ENVS, unit = "env-step")
+    public void collectForwardGemmFloor(Collection c) {
+        Scalar zero = NativeConstants.ZERO;
+        Scalar one = NativeConstants.ONE;
+        for (Tensor[] n : c.forwardFloor) {
+            n[2].addmm_(n[0], n[1], zero, one);
+            n[4].addmm_(n[2], n[3], zero, one);
+            n[6].addmm_(n[4], n[5], zero, one);
+        }
+    }
+
+    /**
+     * Gated at 4 KB per op: an op lasts ~0.1 s, so JMH's own per-iteration allocations, divided by
+     * a handful of ops, read as ~2 KB per op even for {@link #updateGemmFloor}, which provably
+     * allocates nothing. OnPolicyAllocationTest checks the update exactly (0 bytes) with the
+     * thread's allocation counter.
+     */
+    @Benchmark
+    @AllocationFree(maxBytesPerOp = 4096)
     @ItemsPerOp(value = SAMPLES * EPOCHS, unit = "sample")
     public void update2048Samples10EpochsFullBatch() {
         learner.update();
@@ -151,7 +207,7 @@ public class PpoBenchmark {
      * input-gradient GEMMs and 3 bias GEMVs with the same shapes; no element-wise work.
      */
     @Benchmark
-    @AllocationFree
+    @AllocationFree(maxBytesPerOp = 4096)
     @ItemsPerOp(value = SAMPLES * EPOCHS, unit = "sample")
     public void updateGemmFloor() {
         Scalar zero = NativeConstants.ZERO;
@@ -175,8 +231,6 @@ public class PpoBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        trainer.close();
-        collector.close();
         learner.close();
         floor.close();
     }
