@@ -119,6 +119,14 @@ final class ActorCritic {
             }
         }
 
+        /** Runs only what the policy output needs. */
+        void forwardPolicy() {
+            if (trunkPass != null) {
+                trunkPass.forward();
+            }
+            policy.forward();
+        }
+
         /** Runs only what V(s) needs. */
         void forwardValue() {
             if (trunkPass != null) {

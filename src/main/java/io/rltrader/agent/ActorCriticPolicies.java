@@ -24,8 +24,7 @@ final class ActorCriticPolicies {
         private final ActorCritic net;
         private final Rng rng;
         private final int rows;
-        private final OffHeapTensors views = new OffHeapTensors();
-        private final DeviceTensors local = new DeviceTensors(ComputeDevice.CPU);
+        private final Bound bound;
         private final ActorCritic.Pass pass;
         private final ActorCritic.Pass finalPass;
         private final UnsafeBuffer policyOutput;
@@ -41,18 +40,18 @@ final class ActorCriticPolicies {
             this.net = net;
             this.rng = rng;
             this.rows = rows;
-            pass = net.bind(local, rows, views.float32(observationRows, rows, net.observations), false);
-            finalPass = net.hasCritic
-                ? net.bind(local, rows, views.float32(finalObservationRows, rows, net.observations), false) : null;
-            policyOutput = local.host(pass.policyOutput());
+            bound = new Bound(net, observationRows, rows);
+            pass = bound.pass;
+            finalPass = net.hasCritic ? bound.bind(net, finalObservationRows, rows) : null;
+            policyOutput = bound.policyOutput;
             logStd = net.continuous ? net.parameters.arena().host(net.parameters.values()) : null;
             logStdOffset = net.continuous ? (int) net.logStd.offset() * Float.BYTES : 0;
             actions = OffHeap.allocate((long) rows * net.actionSize * Float.BYTES);
             logProbs = OffHeap.allocate((long) rows * Float.BYTES);
             if (net.hasCritic) {
-                values = local.host(pass.valueOutput());
+                values = bound.local.host(pass.valueOutput());
                 currentValues = values;
-                finalValues = local.host(finalPass.valueOutput());
+                finalValues = bound.local.host(finalPass.valueOutput());
             } else {
                 // Without a critic every V is 0 (REINFORCE without a baseline).
                 values = OffHeap.allocate((long) rows * Float.BYTES);
@@ -111,8 +110,7 @@ final class ActorCriticPolicies {
 
         @Override
         public void close() {
-            local.close();
-            views.close();
+            bound.close();
         }
     }
 
@@ -124,8 +122,7 @@ final class ActorCriticPolicies {
         private final ActorCritic net;
         private final Rng rng;
         private final int rows;
-        private final OffHeapTensors views = new OffHeapTensors();
-        private final DeviceTensors local = new DeviceTensors(ComputeDevice.CPU);
+        private final Bound bound;
         private final ActorCritic.Pass pass;
         private final UnsafeBuffer policyOutput;
 
@@ -136,22 +133,22 @@ final class ActorCriticPolicies {
             this.net = net;
             this.rng = rng;
             this.rows = rows;
-            Tensor input = views.float32(observationRows, rows, net.observations);
-            pass = net.bind(local, rows, input, false);
-            policyOutput = local.host(pass.policyOutput());
+            bound = new Bound(net, observationRows, rows);
+            pass = bound.pass;
+            policyOutput = bound.policyOutput;
         }
 
         @Override
         public void act(UnsafeBuffer actionsOut, double epsilon) {
             requireKind(false);
-            pass.forward();
+            pass.forwardPolicy();
             GreedyPolicy.act(policyOutput, rows, net.actionSize, actionsOut, epsilon, rng);
         }
 
         @Override
         public void act(UnsafeBuffer actionsOut) {
             requireKind(true);
-            pass.forward();
+            pass.forwardPolicy();
             int count = rows * net.actionSize;
             for (int i = 0; i < count; i++) {
                 actionsOut.putFloat(i * Float.BYTES, Math.max(-1f, Math.min(1f, policyOutput.getFloat(i * Float.BYTES))));
@@ -163,6 +160,30 @@ final class ActorCriticPolicies {
                 throw new IllegalStateException("this policy has " + (net.continuous ? "continuous" : "discrete")
                     + " actions");
             }
+        }
+
+        @Override
+        public void close() {
+            bound.close();
+        }
+    }
+
+    /** An inference pass over observation rows in off-heap memory, with the arena and views it owns. */
+    private static final class Bound implements AutoCloseable {
+        private final OffHeapTensors views = new OffHeapTensors();
+        private final DeviceTensors local = new DeviceTensors(ComputeDevice.CPU);
+        private final ActorCritic.Pass pass;
+        private final UnsafeBuffer policyOutput;
+
+        Bound(ActorCritic net, UnsafeBuffer observationRows, int rows) {
+            pass = bind(net, observationRows, rows);
+            policyOutput = local.host(pass.policyOutput());
+        }
+
+        /** A further pass in this arena (the final observations' critic). */
+        ActorCritic.Pass bind(ActorCritic net, UnsafeBuffer observationRows, int rows) {
+            Tensor input = views.float32(observationRows, rows, net.observations);
+            return net.bind(local, rows, input, false);
         }
 
         @Override

@@ -16,6 +16,7 @@ import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -127,7 +128,7 @@ final class PolicyGradientCore implements AutoCloseable {
         CheckpointFiles.write(dir, CheckpointFiles.configJson(algorithm, CHECKPOINT_VERSION, meta), model, state);
     }
 
-    static Header readHeader(Path dir, String algorithm) {
+    private static Header readHeader(Path dir, String algorithm) {
         CheckpointFiles.Checkpoint checkpoint = CheckpointFiles.read(dir, algorithm, CHECKPOINT_VERSION);
         JsonNode meta = checkpoint.algorithmConfig();
         int observations = AgentCheckpoints.requireInt(meta, "observations", dir);
@@ -143,8 +144,25 @@ final class PolicyGradientCore implements AutoCloseable {
         return new Header(checkpoint, observations, actionSize, continuous.booleanValue(), envs, meta.get("agent"));
     }
 
+    /** Builds an agent from its checkpoint's sizes and config. */
+    @FunctionalInterface
+    interface Factory<C, A> {
+        A create(Header header, C config);
+    }
+
+    /**
+     * Reads a checkpoint of {@code algorithm}: its header and config, an agent built by
+     * {@code factory}, then that agent's weights, optimizer state, update count and generator.
+     */
+    static <C, A extends AutoCloseable> A load(Path dir, String algorithm, Class<C> configType, Factory<C, A> factory,
+                                               Function<A, PolicyGradientCore> core) {
+        Header header = readHeader(dir, algorithm);
+        A agent = factory.create(header, AgentCheckpoints.config(header.agentConfig(), configType, dir));
+        return restore(agent, core.apply(agent), header);
+    }
+
     /** Fills a freshly built agent's state from the checkpoint; closes the agent if that fails. */
-    static <A extends AutoCloseable> A restore(A agent, PolicyGradientCore core, Header header, Path dir) {
+    private static <A extends AutoCloseable> A restore(A agent, PolicyGradientCore core, Header header) {
         try {
             CheckpointFiles.Checkpoint checkpoint = header.checkpoint();
             AgentCheckpoints.readParameters(checkpoint.model(), "", core.net.parameters);

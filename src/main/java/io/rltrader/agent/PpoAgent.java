@@ -388,11 +388,8 @@ public final class PpoAgent implements OnPolicyAgent {
 
     /** Loads a checkpoint written by {@link #save}; names, shapes and finiteness are checked. */
     public static PpoAgent load(Path dir) {
-        PolicyGradientCore.Header header = PolicyGradientCore.readHeader(dir, ALGORITHM);
-        Config config = AgentCheckpoints.config(header.agentConfig(), Config.class, dir);
-        PpoAgent agent = new PpoAgent(header.observations(), header.actionSize(), header.continuous(),
-            header.envs(), config);
-        return PolicyGradientCore.restore(agent, agent.core, header, dir);
+        return PolicyGradientCore.load(dir, ALGORITHM, Config.class, (header, config) -> new PpoAgent(
+            header.observations(), header.actionSize(), header.continuous(), header.envs(), config), a -> a.core);
     }
 
     @Override

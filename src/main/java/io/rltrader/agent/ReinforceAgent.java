@@ -231,10 +231,8 @@ public final class ReinforceAgent implements OnPolicyAgent {
 
     /** Loads a checkpoint written by {@link #save}. */
     public static ReinforceAgent load(Path dir) {
-        PolicyGradientCore.Header header = PolicyGradientCore.readHeader(dir, ALGORITHM);
-        Config config = AgentCheckpoints.config(header.agentConfig(), Config.class, dir);
-        ReinforceAgent agent = new ReinforceAgent(header.observations(), header.actionSize(), header.envs(), config);
-        return PolicyGradientCore.restore(agent, agent.core, header, dir);
+        return PolicyGradientCore.load(dir, ALGORITHM, Config.class, (header, config) -> new ReinforceAgent(
+            header.observations(), header.actionSize(), header.envs(), config), a -> a.core);
     }
 
     @Override
