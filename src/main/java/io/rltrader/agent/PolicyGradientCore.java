@@ -41,18 +41,10 @@ final class PolicyGradientCore implements AutoCloseable {
     final int envs;
     long updates;
 
-    PolicyGradientCore(String algorithm, int observations, int actionSize, boolean continuous, int envs,
-                       List<Integer> hidden, String activation, boolean sharedTrunk, boolean withCritic,
-                       double logStdInit, double learningRate, double adamEpsilon, double maxGradNorm, long seed) {
-        if (observations <= 0) {
-            throw new UserInputException(algorithm + ": observation size must be positive, got " + observations);
-        }
-        if (actionSize <= 0) {
-            throw new UserInputException(algorithm + ": action size must be positive, got " + actionSize);
-        }
-        if (envs <= 0) {
-            throw new UserInputException(algorithm + ": env count must be positive, got " + envs);
-        }
+    /** Sizes are validated by {@link #requireSizes} before this is made. */
+    PolicyGradientCore(int observations, int actionSize, boolean continuous, int envs, List<Integer> hidden,
+                       String activation, boolean sharedTrunk, boolean withCritic, double logStdInit,
+                       double learningRate, double adamEpsilon, double maxGradNorm, long seed) {
         NativeRuntime.init();
         NativeRuntime.flushDenormalsOnThisThread();
         this.envs = envs;
@@ -62,6 +54,19 @@ final class PolicyGradientCore implements AutoCloseable {
         this.optimizer = new Adam(net.parameters, new Adam.Config(learningRate, 0.9, 0.999, adamEpsilon, 0, false));
         this.clipper = maxGradNorm > 0 ? new GradientClipper(net.parameters, maxGradNorm) : null;
         this.samplingRng = Rng.split(seed, 102);
+    }
+
+    /** Refuses sizes a user can get wrong, naming the algorithm, before anything native is made. */
+    static void requireSizes(String algorithm, int observations, int actionSize, int envs) {
+        if (observations <= 0) {
+            throw new UserInputException(algorithm + ": observation size must be positive, got " + observations);
+        }
+        if (actionSize <= 0) {
+            throw new UserInputException(algorithm + ": action size must be positive, got " + actionSize);
+        }
+        if (envs <= 0) {
+            throw new UserInputException(algorithm + ": env count must be positive, got " + envs);
+        }
     }
 
     ActionSpec actionSpec() {

@@ -185,15 +185,19 @@ public final class PpoAgent implements OnPolicyAgent {
 
     private PpoAgent(int observations, int actionSize, boolean continuous, int envs, Config config) {
         this.config = config;
-        this.core = new PolicyGradientCore("ppo", observations, actionSize, continuous, envs, config.hidden(),
+        int m = config.batchSize();
+        PolicyGradientCore.requireSizes(ALGORITHM, observations, actionSize, envs);
+        ActionSpec action = continuous ? ActionSpec.continuous(actionSize) : ActionSpec.discreteIndex();
+        // Validated before any native memory is made (a minibatch size that does not divide the rollout).
+        RolloutBuffer.Config rolloutConfig = new RolloutBuffer.Config(config.nSteps(), envs, observations, action, m,
+            Rng.deriveSeed(config.seed(), 203));
+        this.core = new PolicyGradientCore(observations, actionSize, continuous, envs, config.hidden(),
             config.activation(), config.sharedTrunk(), true, config.logStdInit(), config.learningRate(),
             config.adamEpsilon(), config.maxGradNorm(), config.seed());
         DeviceTensors arena = core.arena;
         this.net = core.net;
-        int m = config.batchSize();
-        this.rollout = new RolloutBuffer(new RolloutBuffer.Config(config.nSteps(), envs, observations,
-            core.actionSpec(), m, Rng.deriveSeed(config.seed(), 203)));
-        this.minibatch = new RolloutMinibatch(m, observations, core.actionSpec());
+        this.rollout = new RolloutBuffer(rolloutConfig);
+        this.minibatch = new RolloutMinibatch(m, observations, action);
         this.train = net.bindTraining(arena, minibatch);
         this.moments = new BatchStatistics(arena, m);
 

@@ -105,7 +105,8 @@ public final class ReinforceAgent implements OnPolicyAgent {
             throw new UserInputException("reinforce: needs at least 2 discrete actions, got " + actions);
         }
         this.config = config;
-        this.core = new PolicyGradientCore("reinforce", observations, actions, false, envs, config.hidden(),
+        PolicyGradientCore.requireSizes(ALGORITHM, observations, actions, envs);
+        this.core = new PolicyGradientCore(observations, actions, false, envs, config.hidden(),
             config.activation(), false, config.baseline(), 0.0, config.learningRate(), config.adamEpsilon(),
             config.maxGradNorm(), config.seed());
         DeviceTensors arena = core.arena;
