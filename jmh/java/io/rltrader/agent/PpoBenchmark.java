@@ -107,7 +107,8 @@ public class PpoBenchmark {
     private static Tensor[] networkFloor(DeviceTensors arena, int out) {
         Tensor[] n = new Tensor[] {
             arena.zeros(SAMPLES, OBS),
-            arena.zeros(OBS, HIDDEN), arena.zeros(SAMPLES, HIDDEN), arena.zeros(HIDDEN, OBS), arena.zeros(SAMPLES, HIDDEN),
+            arena.zeros(OBS, HIDDEN), arena.zeros(SAMPLES, HIDDEN), arena.zeros(HIDDEN, OBS),
+            arena.zeros(SAMPLES, HIDDEN),
             arena.zeros(HIDDEN, HIDDEN), arena.zeros(SAMPLES, HIDDEN), arena.zeros(HIDDEN, HIDDEN),
             arena.zeros(SAMPLES, HIDDEN),
             arena.zeros(HIDDEN, out), arena.zeros(SAMPLES, out), arena.zeros(out, HIDDEN), arena.zeros(SAMPLES, out),
@@ -150,9 +151,11 @@ public class PpoBenchmark {
             floor = new DeviceTensors(ComputeDevice.CPU);
             int obs = env.observationSize();
             forwardFloor = new Tensor[][] {
-                {floor.zeros(ENVS, obs), floor.zeros(obs, hidden), floor.zeros(ENVS, hidden), floor.zeros(hidden, hidden),
+                {floor.zeros(ENVS, obs), floor.zeros(obs, hidden), floor.zeros(ENVS, hidden),
+                    floor.zeros(hidden, hidden),
                     floor.zeros(ENVS, hidden), floor.zeros(hidden, ACTIONS), floor.zeros(ENVS, ACTIONS)},
-                {floor.zeros(ENVS, obs), floor.zeros(obs, hidden), floor.zeros(ENVS, hidden), floor.zeros(hidden, hidden),
+                {floor.zeros(ENVS, obs), floor.zeros(obs, hidden), floor.zeros(ENVS, hidden),
+                    floor.zeros(hidden, hidden),
                     floor.zeros(ENVS, hidden), floor.zeros(hidden, 1), floor.zeros(ENVS, 1)}};
         }
 

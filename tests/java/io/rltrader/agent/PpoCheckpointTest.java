@@ -18,7 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** PPO and REINFORCE checkpoints: resuming PPO's collect/update cycle is bit-identical; wrong files are clear errors. */
+/**
+ * PPO and REINFORCE checkpoints: resuming PPO's collect/update cycle is bit-identical; wrong files are
+ * clear errors.
+ */
 class PpoCheckpointTest {
     private static final int OBS = 5;
     private static final int ENVS = 4;

@@ -43,7 +43,8 @@ class PpoContinuousLearningTest {
             .withSeed(3));
         PpoAgent.Config config = new PpoAgent.Config(List.of(32, 32), "tanh", false, 3e-3, false, 64, 128, 4, 0.9,
             0.9, 0.2, 0, true, 0.0, 0.5, 0.5, 0, -0.5, 1e-5, 5);
-        try (PpoAgent agent = PpoAgent.continuous(env.observationSize(), ContinuousTradingEnv.ACTION_SIZE, envs, config);
+        try (PpoAgent agent = PpoAgent.continuous(env.observationSize(), ContinuousTradingEnv.ACTION_SIZE, envs,
+                config);
              OnPolicyTrainer trainer = new OnPolicyTrainer(agent, env)) {
             double oracle = heldOut(data, features, null);
             double learned = Double.NaN;

@@ -27,7 +27,8 @@ class ReinforceTest {
         int actions = 3;
         ReinforceAgent.Config config = new ReinforceAgent.Config(List.of(16, 12), "relu", 1e-3, 4, 0.9, normalize,
             baseline, 0.7, 0.02, 0, 1e-8, 9);
-        try (PointerScope scope = new PointerScope(); ReinforceAgent agent = new ReinforceAgent(obs, actions, 3, config)) {
+        try (PointerScope scope = new PointerScope();
+             ReinforceAgent agent = new ReinforceAgent(obs, actions, 3, config)) {
             RolloutMinibatch batch = agent.batch();
             PolicyGradientReference.fillMinibatch(batch, actions, false, new Rng(4));
             agent.computeLossAndGradients();
@@ -47,7 +48,8 @@ class ReinforceTest {
             loss.backward();
             float[] expected = PolicyGradientReference.gradient(agent.parameters(), w);
             double error = PolicyGradientReference.maxTensorRelativeError(agent.parameters(), actual, expected);
-            System.out.printf("reinforce parity baseline=%s: relative gradient error per tensor %.2e%n", baseline, error);
+            System.out.printf("reinforce parity baseline=%s: relative gradient error per tensor %.2e%n", baseline,
+                error);
             assertTrue(error < 1e-5, "relative gradient error of a parameter tensor " + error);
         }
     }

@@ -36,7 +36,8 @@ class PolicyHeadParityTest {
             for (int b = 0; b < BATCH; b++) {
                 arena.host(actions).putLong(b * 8, rng.nextInt(classes));
             }
-            CategoricalHead head = new CategoricalHead(arena, logits, gradLogits, gradLogProb, gradEntropy, BATCH, classes);
+            CategoricalHead head = new CategoricalHead(arena, logits, gradLogits, gradLogProb, gradEntropy, BATCH,
+                classes);
             head.setActions(actions);
             head.compute();
             head.backward();
@@ -144,7 +145,8 @@ class PolicyHeadParityTest {
                 assertEquals(Math.max(-1f, a), clipped.getFloat(0));
             }
             double zScore = (a - 0.7) / 0.5;
-            assertEquals(-0.5 * zScore * zScore - Math.log(0.5) - 0.5 * Math.log(2 * Math.PI), logProb.getFloat(0), 1e-4);
+            double expected = -0.5 * zScore * zScore - Math.log(0.5) - 0.5 * Math.log(2 * Math.PI);
+            assertEquals(expected, logProb.getFloat(0), 1e-4);
         }
         double mean = sum / n;
         double sd = Math.sqrt(sumSq / n - mean * mean);

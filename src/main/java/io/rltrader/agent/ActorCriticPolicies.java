@@ -151,7 +151,8 @@ final class ActorCriticPolicies {
             pass.forwardPolicy();
             int count = rows * net.actionSize;
             for (int i = 0; i < count; i++) {
-                actionsOut.putFloat(i * Float.BYTES, Math.max(-1f, Math.min(1f, policyOutput.getFloat(i * Float.BYTES))));
+                float mean = policyOutput.getFloat(i * Float.BYTES);
+                actionsOut.putFloat(i * Float.BYTES, Math.max(-1f, Math.min(1f, mean)));
             }
         }
 

@@ -69,7 +69,8 @@ public final class PpoAgent implements OnPolicyAgent {
             require(!hidden.isEmpty() && hidden.stream().allMatch(w -> w > 0), "hidden",
                 "needs at least one positive width, got " + hidden);
             Activation.parse(activation);
-            require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be > 0, got " + learningRate);
+            require(learningRate > 0 && Double.isFinite(learningRate), "learningRate",
+                "must be > 0, got " + learningRate);
             require(nSteps > 0, "nSteps", "must be > 0, got " + nSteps);
             require(batchSize > 0, "batchSize", "must be > 0, got " + batchSize);
             require(nEpochs > 0, "nEpochs", "must be > 0, got " + nEpochs);

@@ -51,7 +51,8 @@ public final class ReinforceAgent implements OnPolicyAgent {
             require(!hidden.isEmpty() && hidden.stream().allMatch(w -> w > 0), "hidden",
                 "needs at least one positive width, got " + hidden);
             Activation.parse(activation);
-            require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be > 0, got " + learningRate);
+            require(learningRate > 0 && Double.isFinite(learningRate), "learningRate",
+                "must be > 0, got " + learningRate);
             require(nSteps > 0, "nSteps", "must be > 0, got " + nSteps);
             require(gamma >= 0 && gamma <= 1, "gamma", "must be in [0, 1], got " + gamma);
             require(vfCoef >= 0, "vfCoef", "must be >= 0, got " + vfCoef);
