@@ -11,7 +11,9 @@ import io.rltrader.env.MarketConfig;
 import io.rltrader.env.RewardConfig;
 import io.rltrader.env.StepBuffers;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.IntUnaryOperator;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The known-optimum learning task shared by the value-based agents' tests: a sine price with a
@@ -57,6 +59,18 @@ final class SineTask {
         DiscreteTradingEnv env = evaluationEnv();
         env.reset();
         try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
+            return run(env, row -> -1, policy);
+        }
+    }
+
+    /**
+     * Total log return over one pass of the held-out bars of any deterministic discrete policy, made
+     * by {@code policies} over the evaluation env's observation memory (one row).
+     */
+    double heldOutLogReturn(Function<UnsafeBuffer, OffPolicyAgent.DiscretePolicy> policies) {
+        DiscreteTradingEnv env = evaluationEnv();
+        env.reset();
+        try (OffPolicyAgent.DiscretePolicy policy = policies.apply(env.buffers().observations())) {
             return run(env, row -> -1, policy);
         }
     }

@@ -199,6 +199,19 @@ public final class RolloutBuffer implements AutoCloseable {
         advantagesReady = true;
     }
 
+    /**
+     * Restarts the shuffling stream from {@code seed} with the identity order, so that the sample
+     * order of an update depends only on that seed (learners reseed per update from the run seed
+     * and the update count, which makes a resumed run shuffle as the uninterrupted one). Allocates
+     * nothing.
+     */
+    public void reseedShuffle(long seed) {
+        for (int i = 0; i < samples; i++) {
+            permutation[i] = i;
+        }
+        rng.setSeed(seed);
+    }
+
     /** Shuffles the sample order (seeded Fisher-Yates) and restarts minibatch iteration. */
     public void startEpoch() {
         if (!advantagesReady) {
