@@ -198,7 +198,7 @@ public class PpoBenchmark {
      * thread's allocation counter.
      */
     @Benchmark
-    @AllocationFree(maxBytesPerOp = 4096)
+    @AllocationFree
     @ItemsPerOp(value = SAMPLES * EPOCHS, unit = "sample")
     public void update2048Samples10EpochsFullBatch() {
         learner.update();
@@ -210,7 +210,7 @@ public class PpoBenchmark {
      * input-gradient GEMMs and 3 bias GEMVs with the same shapes; no element-wise work.
      */
     @Benchmark
-    @AllocationFree(maxBytesPerOp = 4096)
+    @AllocationFree
     @ItemsPerOp(value = SAMPLES * EPOCHS, unit = "sample")
     public void updateGemmFloor() {
         Scalar zero = NativeConstants.ZERO;
