@@ -192,10 +192,9 @@ public class PpoBenchmark {
     }
 
     /**
-     * Gated at 4 KB per op: an op lasts ~0.1 s, so JMH's own per-iteration allocations, divided by
-     * a handful of ops, read as ~2 KB per op even for {@link #updateGemmFloor}, which provably
-     * allocates nothing. OnPolicyAllocationTest checks the update exactly (0 bytes) with the
-     * thread's allocation counter.
+     * One op lasts ~0.1 s, so JMH's gc.alloc.rate.norm (which counts JMH's own threads) reads
+     * ~2 KB per op even for {@link #updateGemmFloor}; the allocation gate counts the benchmark
+     * thread only, and OnPolicyAllocationTest checks the update exactly (0 bytes).
      */
     @Benchmark
     @AllocationFree
