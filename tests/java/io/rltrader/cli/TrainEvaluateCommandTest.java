@@ -103,6 +103,15 @@ class TrainEvaluateCommandTest {
         assertEquals(0, evaluated.code(), evaluated.err());
         assertEquals("td3", JSON.readTree(evaluated.out()).get("results").get(0).get("name").asText());
 
+        Path ppo = dir.resolve("ppo");
+        Result onPolicy = run("train", "--agent", "ppo", "--synthetic", "sine", "--bars", "600", "--steps", "2048",
+            "--envs", "4", "--set", "nSteps=128", "--set", "hidden=[16,16]", "--out", ppo.toString(), "--quiet");
+        assertEquals(0, onPolicy.code(), onPolicy.err());
+        JsonNode line = JSON.readTree(Files.readAllLines(ppo.resolve("train.jsonl")).get(0));
+        assertTrue(line.has("approx_kl") && line.has("clip_fraction") && line.has("explained_variance"), line.toString());
+        Result ppoEvaluated = run("evaluate", "--checkpoint", ppo.toString(), "--json");
+        assertEquals(0, ppoEvaluated.code(), ppoEvaluated.err());
+
         Result mismatch = run("train", "--agent", "sac", "--env", "discrete", "--synthetic", "sine", "--steps", "10",
             "--out", dir.resolve("m").toString());
         assertEquals(1, mismatch.code());

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The agents the command line and the train/evaluate API can build by name, with their default
@@ -27,7 +28,13 @@ public final class Agents {
         OffPolicyAgent load(Path dir, ComputeDevice device);
     }
 
-    private record Entry(String algorithm, ObjectNode defaults, boolean continuous, Factory factory, Loader loader) {
+    @FunctionalInterface
+    private interface OnPolicyFactory {
+        OnPolicyAgent create(int observations, int actions, int envs, boolean continuous, JsonNode settings);
+    }
+
+    private record Entry(String algorithm, ObjectNode defaults, boolean continuous, Factory factory, Loader loader,
+                         OnPolicyFactory onPolicyFactory) {
     }
 
     private static final Path SETTINGS = Path.of("--set/--config");
@@ -51,6 +58,15 @@ public final class Agents {
         register("td3", Td3Agent.ALGORITHM, Td3Agent.Config.defaults(), true,
             (o, a, s, d) -> new Td3Agent(o, a, AgentCheckpoints.config(s, Td3Agent.Config.class, SETTINGS), d),
             Td3Agent::load);
+        REGISTRY.put("ppo", new Entry(PpoAgent.ALGORITHM, AgentCheckpoints.JSON.valueToTree(PpoAgent.Config.defaults()),
+            false, null, null, (o, a, n, continuous, s) -> {
+                PpoAgent.Config config = AgentCheckpoints.config(s, PpoAgent.Config.class, SETTINGS);
+                return continuous ? PpoAgent.continuous(o, a, n, config) : PpoAgent.discrete(o, a, n, config);
+            }));
+        REGISTRY.put("reinforce", new Entry(ReinforceAgent.ALGORITHM,
+            AgentCheckpoints.JSON.valueToTree(ReinforceAgent.Config.tutorial()), false, null, null,
+            (o, a, n, continuous, s) -> new ReinforceAgent(o, a, n,
+                AgentCheckpoints.config(s, ReinforceAgent.Config.class, SETTINGS))));
     }
 
     private Agents() {
@@ -59,7 +75,7 @@ public final class Agents {
     private static void register(String name, String algorithm, Object defaults, boolean continuous, Factory factory,
                                  Loader loader) {
         REGISTRY.put(name, new Entry(algorithm, AgentCheckpoints.JSON.valueToTree(defaults), continuous, factory,
-            loader));
+            loader, null));
     }
 
     public static List<String> names() {
@@ -69,6 +85,93 @@ public final class Agents {
     /** The algorithm its checkpoints are written under ({@code dqn} for every DQN variant). */
     public static String algorithm(String name) {
         return entry(name).algorithm();
+    }
+
+    /** Whether the agent learns on-policy from rollouts (PPO, REINFORCE) rather than from replay. */
+    public static boolean onPolicy(String name) {
+        return entry(name).onPolicyFactory() != null;
+    }
+
+    /** Builds an on-policy agent for {@code envs} environment rows, discrete or continuous actions. */
+    public static OnPolicyAgent createOnPolicy(String name, int observations, int actions, int envs, boolean continuous,
+                                               JsonNode settings) {
+        Entry entry = entry(name);
+        if (entry.onPolicyFactory() == null) {
+            throw new IllegalArgumentException(name + " is not an on-policy agent");
+        }
+        return entry.onPolicyFactory().create(observations, actions, envs, continuous, settings);
+    }
+
+    /**
+     * Loads any agent's checkpoint and binds its deterministic policy (greedy, or the mean action)
+     * to {@code rows} observation rows; closing the returned policy closes the agent.
+     */
+    public static OffPolicyAgent.BoundPolicy loadPolicy(String name, Path dir, ComputeDevice device,
+                                                        UnsafeBuffer observationRows, int rows,
+                                                        int expectedObservations) {
+        Entry entry = entry(name);
+        AutoCloseable agent;
+        OffPolicyAgent.BoundPolicy policy;
+        int observations;
+        if (entry.onPolicyFactory() != null) {
+            OnPolicyAgent onPolicy = entry.algorithm().equals(PpoAgent.ALGORITHM) ? PpoAgent.load(dir)
+                : ReinforceAgent.load(dir);
+            agent = onPolicy;
+            observations = onPolicy.observationSize();
+            requireObservations(dir, observations, expectedObservations, onPolicy);
+            if (onPolicy instanceof PpoAgent ppo && !ppo.actionSpec().discrete()) {
+                OnPolicyAgent.ContinuousPolicy mean = ppo.continuousPolicy(observationRows, rows);
+                policy = bound((out, exploration) -> mean.act(out), () -> {
+                    mean.close();
+                    ppo.close();
+                });
+            } else {
+                OffPolicyAgent.DiscretePolicy greedy = onPolicy instanceof PpoAgent ppo
+                    ? ppo.policy(observationRows, rows) : ((ReinforceAgent) onPolicy).policy(observationRows, rows);
+                policy = bound((out, exploration) -> greedy.act(out, 0.0), () -> {
+                    greedy.close();
+                    onPolicy.close();
+                });
+            }
+            return policy;
+        }
+        OffPolicyAgent offPolicy = load(name, dir, device);
+        requireObservations(dir, offPolicy.observationSize(), expectedObservations, offPolicy);
+        OffPolicyAgent.BoundPolicy inner = offPolicy.policy(observationRows, rows);
+        return bound((out, exploration) -> inner.act(out, 0.0), () -> {
+            inner.close();
+            offPolicy.close();
+        });
+    }
+
+    private static void requireObservations(Path dir, int observations, int expected, AutoCloseable agent) {
+        if (observations != expected) {
+            try {
+                agent.close();
+            } catch (Exception ignored) {
+                // the error below is what matters
+            }
+            throw new UserInputException("--checkpoint " + dir + ": the agent takes " + observations
+                + " observation values but the run's environment gives " + expected);
+        }
+    }
+
+    private interface Act {
+        void act(UnsafeBuffer actionsOut, double exploration);
+    }
+
+    private static OffPolicyAgent.BoundPolicy bound(Act act, Runnable close) {
+        return new OffPolicyAgent.BoundPolicy() {
+            @Override
+            public void act(UnsafeBuffer actionsOut, double exploration) {
+                act.act(actionsOut, exploration);
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+        };
     }
 
     /** Whether the agent acts with continuous actions (target fractions) rather than discrete ones. */

@@ -107,4 +107,7 @@ public interface OnPolicyAgent extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Writes a checkpoint directory from which the agent's {@code load} resumes bit-identically. */
+    void save(java.nio.file.Path dir);
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.rltrader.agent.Agents;
 import io.rltrader.data.FeatureMatrix;
-import io.rltrader.train.OffPolicyTrainer;
 import io.rltrader.train.RunSpec;
 import io.rltrader.train.Training;
 import io.rltrader.util.UserInputException;
@@ -60,7 +59,7 @@ public final class TrainCommand implements Runnable {
         String asset;
 
         @Option(names = "--env", paramLabel = "KIND",
-            description = "Environment: discrete (value-based agents) or continuous (sac, td3); default: the agent's.")
+            description = "Environment: discrete (value-based agents, reinforce) or continuous (sac, td3); ppo takes either (default discrete).")
         String env;
 
         @Option(names = "--steps", required = true, paramLabel = "N", description = "Transitions to collect (all env copies together).")
@@ -111,7 +110,9 @@ public final class TrainCommand implements Runnable {
 
         RunSpec spec() {
             String kind = Agents.continuous(agent) ? "continuous" : "discrete";
-            if (env != null && !env.equalsIgnoreCase(kind)) {
+            if (env != null && agent.equals("ppo") && (env.equalsIgnoreCase("continuous") || env.equalsIgnoreCase("discrete"))) {
+                kind = env.toLowerCase(Locale.ROOT);
+            } else if (env != null && !env.equalsIgnoreCase(kind)) {
                 throw new UserInputException("--env '" + env + "': agent " + agent + " acts on the " + kind
                     + " environment");
             }
@@ -190,12 +191,12 @@ public final class TrainCommand implements Runnable {
             this.terminal = terminal;
         }
 
-        void show(OffPolicyTrainer.Progress p) {
+        void show(Training.Line p) {
             double done = Math.min(1.0, (double) p.transitions() / total);
             double elapsed = (System.nanoTime() - start) / 1e9;
             double eta = done > 0 ? elapsed * (1 - done) / done : Double.NaN;
-            String metrics = String.format(Locale.ROOT, "%,d/%,d  reward %s  loss %s  eps %.3f  %,.0f steps/s  eta %s",
-                p.transitions(), total, number(p.meanEpisodeReward()), number(p.loss()), p.epsilon(),
+            String metrics = String.format(Locale.ROOT, "%,d/%,d  reward %s  loss %s  exploration %s  %,.0f steps/s  eta %s",
+                p.transitions(), total, number(p.meanEpisodeReward()), number(p.loss()), number(p.exploration()),
                 p.transitionsPerSecond(), Double.isFinite(eta) ? Math.round(eta) + "s" : "-");
             if (terminal) {
                 int width = 24;

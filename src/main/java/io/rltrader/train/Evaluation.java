@@ -48,15 +48,14 @@ public final class Evaluation {
         };
         List<BacktestResult> results = new ArrayList<>();
         VectorEnv env = Training.evaluationEnv(spec, prepared, rows);
-        try (OffPolicyAgent agent = Agents.load(spec.agent(), checkpoint, NativeRuntime.device(spec.device()))) {
-            if (agent.observationSize() != env.observationSize()) {
-                throw new UserInputException("--checkpoint " + run + ": the agent takes " + agent.observationSize()
-                    + " observation values but the run's environment gives " + env.observationSize());
-            }
-            try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
-                results.add(Backtester.run(spec.agent(), env,
-                    (bar, buffers) -> policy.act(buffers.actions(), 0.0), periodsPerYear));
-            }
+        try (OffPolicyAgent.BoundPolicy policy = Agents.loadPolicy(spec.agent(), checkpoint,
+                NativeRuntime.device(spec.device()), env.buffers().observations(), 1, env.observationSize())) {
+            results.add(Backtester.run(spec.agent(), env, (bar, buffers) -> policy.act(buffers.actions(), 0.0),
+                periodsPerYear));
+        } catch (UserInputException | IllegalStateException | IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the evaluated agent failed", e);
         }
         RowRange baselineRows = new RowRange(results.get(0).bars()[0],
             rows == null ? prepared.data().rows() : rows.end());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.rltrader.agent.Agents;
 import io.rltrader.agent.OffPolicyAgent;
+import io.rltrader.agent.OnPolicyAgent;
 import io.rltrader.data.CsvLoader;
 import io.rltrader.data.DataSources;
 import io.rltrader.data.FeatureMatrix;
@@ -130,7 +131,12 @@ public final class Training {
      * Trains as {@code spec} says into {@code out}, reporting each log line to {@code progress} (may
      * be null). Refuses a directory that already holds a run.
      */
-    public static void run(RunSpec spec, Path out, Consumer<OffPolicyTrainer.Progress> progress) {
+    /** A progress line of either trainer, for display. */
+    public record Line(long transitions, double meanEpisodeReward, double loss, double exploration,
+                       double transitionsPerSecond) {
+    }
+
+    public static void run(RunSpec spec, Path out, Consumer<Line> progress) {
         if (Files.exists(out.resolve(CONFIG_FILE))) {
             throw new UserInputException("--out " + out + " already holds a run (" + CONFIG_FILE
                 + "); choose a new directory or delete it");
@@ -145,27 +151,69 @@ public final class Training {
             throw new UserInputException("--out " + out + ": cannot write (" + e.getMessage() + ")");
         }
         Path log = out.resolve(LOG_FILE);
-        try (OffPolicyAgent agent = Agents.create(spec.agent(), env.observationSize(), actionSize(spec),
-                spec.settings(), NativeRuntime.device(spec.device()));
-             OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env);
-             BufferedWriter writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            trainer.run(spec.steps(), spec.logInterval(), p -> {
+        try (BufferedWriter writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            Consumer<Map<String, Object>> append = line -> {
                 try {
-                    writer.write(LINES.writeValueAsString(logLine(p)));
+                    writer.write(LINES.writeValueAsString(line));
                     writer.newLine();
                     writer.flush();
                 } catch (IOException e) {
                     throw new UserInputException("cannot append to " + log + " (" + e.getMessage() + ")");
                 }
-                if (progress != null) {
-                    progress.accept(p);
+            };
+            if (Agents.onPolicy(spec.agent())) {
+                try (OnPolicyAgent agent = Agents.createOnPolicy(spec.agent(), env.observationSize(), actionSize(spec),
+                        spec.envs(), spec.env().equals("continuous"), spec.settings());
+                     OnPolicyTrainer trainer = new OnPolicyTrainer(agent, env)) {
+                    trainer.run(spec.steps(), spec.logInterval(), p -> {
+                        append.accept(logLine(p));
+                        if (progress != null) {
+                            progress.accept(new Line(p.transitions(), p.meanEpisodeReward(),
+                                p.lastUpdate() == null ? Double.NaN : p.lastUpdate().policyLoss(), Double.NaN,
+                                p.transitionsPerSecond()));
+                        }
+                    });
+                    agent.save(out.resolve(CHECKPOINT_DIR));
                 }
-            });
-            agent.save(out.resolve(CHECKPOINT_DIR));
+            } else {
+                try (OffPolicyAgent agent = Agents.create(spec.agent(), env.observationSize(), actionSize(spec),
+                        spec.settings(), NativeRuntime.device(spec.device()));
+                     OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
+                    trainer.run(spec.steps(), spec.logInterval(), p -> {
+                        append.accept(logLine(p));
+                        if (progress != null) {
+                            progress.accept(new Line(p.transitions(), p.meanEpisodeReward(), p.loss(), p.epsilon(),
+                                p.transitionsPerSecond()));
+                        }
+                    });
+                    agent.save(out.resolve(CHECKPOINT_DIR));
+                }
+            }
         } catch (IOException e) {
             throw new UserInputException("cannot write " + log + " (" + e.getMessage() + ")");
         }
+    }
+
+    /** One train.jsonl line of an on-policy run; {@code transitions_per_s} is the only wall-clock field. */
+    static Map<String, Object> logLine(OnPolicyTrainer.Progress p) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("transitions", p.transitions());
+        line.put("updates", p.updates());
+        line.put("episodes", p.episodes());
+        line.put("mean_episode_reward", finite(p.meanEpisodeReward()));
+        OnPolicyAgent.UpdateStats u = p.lastUpdate();
+        if (u != null) {
+            line.put("policy_loss", finite(u.policyLoss()));
+            line.put("value_loss", finite(u.valueLoss()));
+            line.put("entropy", finite(u.entropy()));
+            line.put("approx_kl", finite(u.approxKl()));
+            line.put("clip_fraction", finite(u.clipFraction()));
+            line.put("explained_variance", finite(u.explainedVariance()));
+            line.put("learning_rate", u.learningRate());
+        }
+        line.put("transitions_per_s", Math.round(p.transitionsPerSecond()));
+        return line;
     }
 
     /** One train.jsonl line; {@code transitions_per_s} is the only wall-clock field. */
