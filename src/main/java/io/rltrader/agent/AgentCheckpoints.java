@@ -36,6 +36,17 @@ final class AgentCheckpoints {
     static void saveValueAgent(Path dir, String algorithm, int version, int observations, int actions,
                                Object config, ParameterSet online, ParameterSet target, Optimizer optimizer,
                                long updates, Rng exploration) {
+        saveValueAgent(dir, algorithm, version, observations, actions, config, online, target, optimizer, updates,
+            Map.of("exploration", exploration));
+    }
+
+    /**
+     * As above, with any number of named generators (each stored as {@code rng.<name>}), for agents
+     * that draw more than exploration noise (IQN's quantile fractions).
+     */
+    static void saveValueAgent(Path dir, String algorithm, int version, int observations, int actions,
+                               Object config, ParameterSet online, ParameterSet target, Optimizer optimizer,
+                               long updates, Map<String, Rng> generators) {
         com.fasterxml.jackson.databind.node.ObjectNode meta = JSON.createObjectNode();
         meta.put("observations", observations);
         meta.put("actions", actions);
@@ -47,7 +58,9 @@ final class AgentCheckpoints {
         writeParameters(state, "target.", target);
         writeOptimizer(state, "adam.", optimizer, online.size());
         state.add("updates", new long[0], new long[] {updates});
-        writeRng(state, "rng.exploration", exploration);
+        for (Map.Entry<String, Rng> generator : new java.util.TreeMap<>(generators).entrySet()) {
+            writeRng(state, "rng." + generator.getKey(), generator.getValue());
+        }
         io.rltrader.nn.CheckpointFiles.write(dir, io.rltrader.nn.CheckpointFiles.configJson(algorithm, version, meta),
             model, state);
     }
@@ -56,10 +69,17 @@ final class AgentCheckpoints {
     record ValueCheckpoint<C>(io.rltrader.nn.CheckpointFiles.Checkpoint files, int observations, int actions, C config) {
         /** Restores the state {@link #saveValueAgent} wrote into a freshly built agent; returns the update count. */
         long restore(ParameterSet online, ParameterSet target, Optimizer optimizer, Rng exploration) {
+            return restore(online, target, optimizer, Map.of("exploration", exploration));
+        }
+
+        /** As above, for the named generators the agent saved with {@link #saveValueAgent}. */
+        long restore(ParameterSet online, ParameterSet target, Optimizer optimizer, Map<String, Rng> generators) {
             readParameters(files.model(), "", online);
             readParameters(files.state(), "target.", target);
             readOptimizer(files.state(), "adam.", optimizer, online.size());
-            readRng(files.state(), "rng.exploration", exploration);
+            for (Map.Entry<String, Rng> generator : generators.entrySet()) {
+                readRng(files.state(), "rng." + generator.getKey(), generator.getValue());
+            }
             return readLong(files.state(), "updates");
         }
     }

@@ -28,6 +28,7 @@ public final class Agents {
         register("dueling-dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults().withVariant(false, true));
         register("double-dueling-dqn", DqnAgent.ALGORITHM, DqnAgent.Config.defaults().withVariant(true, true));
         register("qr-dqn", QrDqnAgent.ALGORITHM, QrDqnAgent.Config.defaults());
+        register("iqn", IqnAgent.ALGORITHM, IqnAgent.Config.defaults());
     }
 
     private Agents() {
@@ -84,6 +85,10 @@ public final class Agents {
             QrDqnAgent.Config config = AgentCheckpoints.config(settings, QrDqnAgent.Config.class, Path.of("--set/--config"));
             return new QrDqnAgent(observations, actions, config, device);
         }
+        if (algorithm.equals(IqnAgent.ALGORITHM)) {
+            IqnAgent.Config config = AgentCheckpoints.config(settings, IqnAgent.Config.class, Path.of("--set/--config"));
+            return new IqnAgent(observations, actions, config, device);
+        }
         throw new IllegalStateException("no factory for " + name);
     }
 
@@ -96,6 +101,9 @@ public final class Agents {
         if (algorithm.equals(QrDqnAgent.ALGORITHM)) {
             return QrDqnAgent.load(dir, device);
         }
+        if (algorithm.equals(IqnAgent.ALGORITHM)) {
+            return IqnAgent.load(dir, device);
+        }
         throw new IllegalStateException("no loader for " + name);
     }
 
@@ -107,6 +115,10 @@ public final class Agents {
         }
         if (agent instanceof QrDqnAgent qr) {
             qr.save(dir);
+            return;
+        }
+        if (agent instanceof IqnAgent iqn) {
+            iqn.save(dir);
             return;
         }
         throw new IllegalStateException("no checkpoint writer for " + agent.getClass().getSimpleName());
