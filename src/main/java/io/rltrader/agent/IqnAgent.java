@@ -29,10 +29,10 @@ import org.bytedeco.pytorch.Tensor;
  * at the same fractions). Acting averages K sampled quantiles per action.
  *
  * <p>Fractions come from the agent's own seeded generator (in Java, saved in checkpoints), so a seed
- * gives bit-identical runs. Phases as {@link QrDqnAgent}; the network's output {@code [B * N, A]} is
- * read as {@code [B, N, A]} and the taken (greedy) action's quantiles are a batched product with the
- * one-hot (greedy) mask. Every tensor is made in the constructor: acting and updating allocate
- * nothing on the Java heap.
+ * gives bit-identical runs. Phases as {@link QrDqnAgent}; the network's output is
+ * {@code [N, B, A]} (fraction-major, see {@link IqnNetwork}) and the taken (greedy) action's
+ * quantiles are read through the one-hot (greedy) mask. Every tensor is made in the constructor:
+ * acting and updating allocate nothing on the Java heap.
  */
 public final class IqnAgent implements OffPolicyAgent {
     /**
@@ -125,24 +125,15 @@ public final class IqnAgent implements OffPolicyAgent {
     private final IqnNetwork.Pass onlinePass;
     private final IqnNetwork.Pass targetNextPass;
     private final IqnNetwork.Pass onlineNextPass;
-    private final Tensor onesTargetQuantiles;
-    private final Scalar targetQuantileMean;
-    private final Tensor nextMeans;
-    private final Tensor nextMeansRows;
     private final GreedyMask greedyNext;
-    private final Tensor greedyMaskColumns;
-    private final Tensor nextQuantiles;
-    private final Tensor nextQuantilesColumns;
+    private final IqnNetwork.Pass.Selection nextAtGreedy;
     private final Tensor discountColumns;
     private final Tensor rewardColumns;
     private final Tensor targetSamples;
     private final Tensor onehot;
-    private final Tensor onehotRows;
-    private final Tensor onehotColumns;
+    private final IqnNetwork.Pass.Selection taken;
     private final Tensor takenQuantiles;
-    private final Tensor takenQuantilesColumns;
     private final Tensor gradTaken;
-    private final Tensor gradTakenColumns;
     private final QuantileHuberLoss loss;
     private long updates;
 
@@ -185,24 +176,15 @@ public final class IqnAgent implements OffPolicyAgent {
         targetNextPass = target.bind(arena, b, nTarget, batch.nextObservations, targetTaus, false);
         onlineNextPass = config.doubleQ()
             ? online.bind(arena, b, nTarget, batch.nextObservations, targetTaus, false) : null;
-        onesTargetQuantiles = arena.full(1.0, b, 1, nTarget);
-        targetQuantileMean = arena.scalar(1.0 / nTarget);
-        nextMeans = arena.zeros(b, actions);
-        nextMeansRows = arena.own(nextMeans.view(b, 1, actions));
-        greedyNext = new GreedyMask(arena, nextMeans);
-        greedyMaskColumns = arena.own(greedyNext.mask().view(b, actions, 1));
-        nextQuantiles = arena.zeros(b, nTarget);
-        nextQuantilesColumns = arena.own(nextQuantiles.view(b, nTarget, 1));
+        greedyNext = new GreedyMask(arena, (config.doubleQ() ? onlineNextPass : targetNextPass).means);
+        nextAtGreedy = targetNextPass.select(greedyNext.mask(), null);
         discountColumns = arena.own(arena.own(batch.discounts.view(b, 1)).expand(b, nTarget));
         rewardColumns = arena.own(arena.own(batch.rewards.view(b, 1)).expand(b, nTarget));
         targetSamples = arena.zeros(b, nTarget);
         onehot = arena.zeros(b, actions);
-        onehotRows = arena.own(onehot.view(b, 1, actions));
-        onehotColumns = arena.own(onehot.view(b, actions, 1));
-        takenQuantiles = arena.zeros(b, n);
-        takenQuantilesColumns = arena.own(takenQuantiles.view(b, n, 1));
         gradTaken = arena.zeros(b, n);
-        gradTakenColumns = arena.own(gradTaken.view(b, n, 1));
+        taken = onlinePass.select(onehot, gradTaken);
+        takenQuantiles = arena.zeros(b, n);
         loss = new QuantileHuberLoss(arena, takenQuantiles, onlineTaus.matrix, targetSamples,
             config.prioritized() ? batch.weights : null, gradTaken, config.kappa());
     }
@@ -280,21 +262,20 @@ public final class IqnAgent implements OffPolicyAgent {
         onlineTaus.sample(tauRng);
 
         targetNextPass.forward();
-        IqnNetwork.Pass selection = targetNextPass;
         if (config.doubleQ()) {
             onlineNextPass.forward();
-            selection = onlineNextPass;
+            onlineNextPass.computeMeans();
+        } else {
+            targetNextPass.computeMeans();
         }
-        nextMeansRows.baddbmm_(onesTargetQuantiles, selection.outputCube, ZERO, targetQuantileMean);
         greedyNext.computeMask();
-        nextQuantilesColumns.baddbmm_(targetNextPass.outputCube, greedyMaskColumns, ZERO, ONE);
-        targetSamples.copy_(nextQuantiles).mul_(discountColumns).add_(rewardColumns);
+        targetSamples.copy_(nextAtGreedy.compute()).mul_(discountColumns).add_(rewardColumns);
 
         onehot.zero_().scatter_(1, batch.actionIndex, ONE);
         onlinePass.forward();
-        takenQuantilesColumns.baddbmm_(onlinePass.outputCube, onehotColumns, ZERO, ONE);
+        takenQuantiles.copy_(taken.compute());
         loss.compute();
-        onlinePass.gradOutputCube.baddbmm_(gradTakenColumns, onehotRows, ZERO, ONE);
+        taken.backward();
         onlinePass.backward();
         if (clipper != null) {
             clipper.clip();
@@ -327,21 +308,17 @@ public final class IqnAgent implements OffPolicyAgent {
             (local, input, count) -> {
                 SampledTaus taus = new SampledTaus(local, count, k);
                 IqnNetwork.Pass pass = online.bind(local, count, k, input, taus, false);
-                Tensor means = local.zeros(count, actions);
-                Tensor meansRows = local.own(means.view(count, 1, actions));
-                Tensor ones = local.full(1.0, count, 1, k);
-                Scalar mean = local.scalar(1.0 / k);
                 return new ActionValuePolicy.Evaluation() {
                     @Override
                     public void forward() {
                         taus.sample(tauRng);
                         pass.forward();
-                        meansRows.baddbmm_(ones, pass.outputCube, ZERO, mean);
+                        pass.computeMeans();
                     }
 
                     @Override
                     public Tensor values() {
-                        return means;
+                        return pass.means;
                     }
                 };
             });
@@ -365,12 +342,12 @@ public final class IqnAgent implements OffPolicyAgent {
         return target.parameters;
     }
 
-    /** The online network's fractions of the last update, [B * N] row-major (tests). */
+    /** The online network's fractions of the last update, [B, N] row-major (tests). */
     float[] lastOnlineTaus() {
         return onlineTaus.toArray();
     }
 
-    /** The target network's fractions of the last update, [B * N'] row-major (tests). */
+    /** The target network's fractions of the last update, [B, N'] row-major (tests). */
     float[] lastTargetTaus() {
         return targetTaus.toArray();
     }

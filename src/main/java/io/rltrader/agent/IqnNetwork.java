@@ -11,6 +11,7 @@ import io.rltrader.nn.ParameterSet;
 import io.rltrader.nn.Sequential;
 import io.rltrader.util.Rng;
 import java.util.Arrays;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -19,6 +20,11 @@ import org.bytedeco.pytorch.Tensor;
  * embedding {@code phi} of a fraction (to width H, ReLU), their elementwise product, and a head MLP
  * {@code f} (H, then {@code hidden[1..]}, to one value per action). Parameters, in one
  * {@link ParameterSet}: {@code state.0.*}, {@code embedding.*}, {@code head.i.*}.
+ *
+ * <p>A pass over R observations with F fractions each lays its R x F rows out fraction-major (row
+ * {@code j * R + b} is sample b at fraction j, the order of {@link SampledTaus}), so that every sum
+ * over a sample's fractions (psi's gradient, the mean quantile of an action) is one matrix-vector
+ * product over a transposed view instead of a batched product of tiny matrices.
  */
 final class IqnNetwork {
     final Layer state;
@@ -42,31 +48,41 @@ final class IqnNetwork {
 
     /**
      * A pass over {@code rows} observations ({@code input}, [rows, observations]) with {@code perRow}
-     * fractions each ({@code taus}); its output is {@code [rows * perRow, A]}, row {@code b * perRow + j}
-     * the values at sample b's fraction j.
+     * fractions each ({@code taus}); every buffer is made here.
      */
     Pass bind(DeviceTensors arena, int rows, int perRow, Tensor input, SampledTaus taus, boolean training) {
         return new Pass(arena, rows, perRow, input, taus, training);
     }
 
-    /** One bound forward (and, for training, backward) pass; every buffer is made here. */
+    /** One bound forward (and, for training, backward) pass. */
     final class Pass {
+        private final DeviceTensors arena;
+        private final int rows;
+        private final int perRow;
         private final LayerPass statePass;
         private final LayerPass embeddingPass;
         private final LayerPass headPass;
         private final Tensor embeddingCube;
-        private final Tensor stateRowsExpanded;
+        private final Tensor stateExpanded;
         private final Tensor productCube;
         private final Tensor gradProductCube;
+        private final Tensor gradProductBySample;
         private final Tensor gradEmbeddingCube;
-        private final Tensor gradStateRows;
-        private final Tensor onesPerRow;
-        /** float32 [rows, perRow, A], a view of the output. */
+        private final Tensor gradStateFlat;
+        private final Tensor onesFractions;
+        private final Tensor onesActions;
+        private final Scalar fractionMean;
+        private final Tensor outputBySample;
+        private final Tensor meansFlat;
+        /** float32 [perRow, rows, A]: the output, fraction-major. */
         final Tensor outputCube;
-        /** float32 [rows, perRow, A], a view of the output's gradient (training passes only). */
-        final Tensor gradOutputCube;
+        /** float32 [rows, A]: each action's mean quantile, valid after {@link #computeMeans()}. */
+        final Tensor means;
 
         private Pass(DeviceTensors arena, int rows, int perRow, Tensor input, SampledTaus taus, boolean training) {
+            this.arena = arena;
+            this.rows = rows;
+            this.perRow = perRow;
             int samples = Math.multiplyExact(rows, perRow);
             Binding perState = new Binding(arena, rows, training);
             Binding perSample = new Binding(arena, samples, training);
@@ -75,51 +91,103 @@ final class IqnNetwork {
             Tensor product = perSample.activation(width);
             Tensor gradProduct = perSample.gradient(width);
             headPass = head.bind(perSample, product, gradProduct);
-            embeddingCube = arena.own(embeddingPass.output().view(rows, perRow, width));
-            stateRowsExpanded = arena.own(arena.own(statePass.output().view(rows, 1, width))
-                .expand(rows, perRow, width));
-            productCube = arena.own(product.view(rows, perRow, width));
-            outputCube = arena.own(headPass.output().view(rows, perRow, actions));
+            embeddingCube = arena.own(embeddingPass.output().view(perRow, rows, width));
+            stateExpanded = arena.own(arena.own(statePass.output().view(1, rows, width)).expand(perRow, rows, width));
+            productCube = arena.own(product.view(perRow, rows, width));
+            outputCube = arena.own(headPass.output().view(perRow, rows, actions));
+            outputBySample = arena.own(arena.own(headPass.output().view(perRow, (long) rows * actions)).t());
+            onesFractions = arena.full(1.0, perRow);
+            onesActions = arena.full(1.0, actions);
+            fractionMean = arena.scalar(1.0 / perRow);
+            means = arena.zeros(rows, actions);
+            meansFlat = arena.own(means.view((long) rows * actions));
             if (training) {
-                gradProductCube = arena.own(gradProduct.view(rows, perRow, width));
-                gradEmbeddingCube = arena.own(embeddingPass.gradOutput().view(rows, perRow, width));
-                gradStateRows = arena.own(statePass.gradOutput().view(rows, 1, width));
-                onesPerRow = arena.full(1.0, rows, 1, perRow);
-                gradOutputCube = arena.own(headPass.gradOutput().view(rows, perRow, actions));
+                gradProductCube = arena.own(gradProduct.view(perRow, rows, width));
+                gradProductBySample = arena.own(arena.own(gradProduct.view(perRow, (long) rows * width)).t());
+                gradEmbeddingCube = arena.own(embeddingPass.gradOutput().view(perRow, rows, width));
+                gradStateFlat = arena.own(statePass.gradOutput().view((long) rows * width));
             } else {
                 gradProductCube = null;
+                gradProductBySample = null;
                 gradEmbeddingCube = null;
-                gradStateRows = null;
-                onesPerRow = null;
-                gradOutputCube = null;
+                gradStateFlat = null;
             }
-        }
-
-        /** [rows * perRow, A]. */
-        Tensor output() {
-            return headPass.output();
         }
 
         /** Computes the output from the bound observations and the current fractions. */
         void forward() {
             statePass.forward();
             embeddingPass.forward();
-            productCube.copy_(embeddingCube).mul_(stateRowsExpanded);
+            productCube.copy_(embeddingCube).mul_(stateExpanded);
             headPass.forward();
         }
 
+        /** Each action's mean over the fractions into {@link #means}: one matrix-vector product. */
+        Tensor computeMeans() {
+            meansFlat.addmv_(outputBySample, onesFractions, NativeConstants.ZERO, fractionMean);
+            return means;
+        }
+
         /**
-         * Back-propagates {@link #gradOutputCube} into every parameter gradient: the product's gradient
-         * times psi for phi, and summed over each sample's fractions times phi for psi.
+         * Back-propagates the output's gradient (written through a {@link Selection}) into every
+         * parameter gradient: the product's gradient times psi for phi, and summed over each sample's
+         * fractions times phi for psi.
          */
         void backward() {
             headPass.backward(true);
-            gradEmbeddingCube.copy_(gradProductCube).mul_(stateRowsExpanded);
+            gradEmbeddingCube.copy_(gradProductCube).mul_(stateExpanded);
             // The product's gradient is not needed after this: reuse its buffer for d psi's summands.
             gradProductCube.mul_(embeddingCube);
-            gradStateRows.baddbmm_(onesPerRow, gradProductCube, NativeConstants.ZERO, NativeConstants.ONE);
+            gradStateFlat.addmv_(gradProductBySample, onesFractions, NativeConstants.ZERO, NativeConstants.ONE);
             embeddingPass.backward(true);
             statePass.backward(true);
+        }
+
+        /**
+         * Reads, per sample and fraction, the output at the actions a mask {@code [rows, A]} picks
+         * (a one-hot taken action, or the greedy mask): {@code sum_a Z[j, b, a] mask[b, a]}; with
+         * {@code gradPicked} ({@code [rows, perRow]}) it also writes that read's gradient into the output's.
+         */
+        Selection select(Tensor mask, Tensor gradPicked) {
+            return new Selection(mask, gradPicked);
+        }
+
+        /** A bound read of the output at masked actions; see {@link #select}. */
+        final class Selection {
+            private final Tensor maskCube;
+            private final Tensor scratch;
+            private final Tensor scratchRows;
+            private final Tensor picked;
+            private final Tensor pickedFlat;
+            private final Tensor gradPickedCube;
+            private final Tensor gradOutputCube;
+            /** float32 [rows, perRow] (a transposed view), valid after {@link #compute()}. */
+            final Tensor bySample;
+
+            private Selection(Tensor mask, Tensor gradPicked) {
+                maskCube = arena.own(arena.own(mask.view(1, rows, actions)).expand(perRow, rows, actions));
+                scratch = arena.zeros(perRow, rows, actions);
+                scratchRows = arena.own(scratch.view((long) perRow * rows, actions));
+                picked = arena.zeros(perRow, rows);
+                pickedFlat = arena.own(picked.view((long) perRow * rows));
+                bySample = arena.own(picked.t());
+                gradPickedCube = gradPicked == null ? null
+                    : arena.own(arena.own(arena.own(gradPicked.t()).unsqueeze(2)).expand(perRow, rows, actions));
+                gradOutputCube = gradPicked == null ? null
+                    : arena.own(headPass.gradOutput().view(perRow, rows, actions));
+            }
+
+            /** The picked values, {@link #bySample}. */
+            Tensor compute() {
+                scratch.copy_(outputCube).mul_(maskCube);
+                pickedFlat.addmv_(scratchRows, onesActions, NativeConstants.ZERO, NativeConstants.ONE);
+                return bySample;
+            }
+
+            /** The output's gradient from the picked values' (the bound {@code gradPicked}): zero elsewhere. */
+            void backward() {
+                gradOutputCube.copy_(maskCube).mul_(gradPickedCube);
+            }
         }
     }
 }
