@@ -84,6 +84,30 @@ final class AgentCheckpoints {
         }
     }
 
+    /** Builds an agent of a checkpoint's sizes and settings; see {@link #loadValueAgent}. */
+    @FunctionalInterface
+    interface ValueAgentFactory<C, A> {
+        A create(int observations, int actions, C config);
+    }
+
+    /**
+     * Opens a value agent's checkpoint, builds the agent from its sizes and settings and restores its
+     * state with {@code restore}; the agent is closed again if restoring fails.
+     */
+    static <C, A extends OffPolicyAgent> A loadValueAgent(Path dir, String algorithm, int version, Class<C> configType,
+                                                         ValueAgentFactory<C, A> factory,
+                                                         java.util.function.BiConsumer<A, ValueCheckpoint<C>> restore) {
+        ValueCheckpoint<C> checkpoint = openValueAgent(dir, algorithm, version, configType);
+        A agent = factory.create(checkpoint.observations(), checkpoint.actions(), checkpoint.config());
+        try {
+            restore.accept(agent, checkpoint);
+        } catch (RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+        return agent;
+    }
+
     static <C> ValueCheckpoint<C> openValueAgent(Path dir, String algorithm, int version, Class<C> configType) {
         io.rltrader.nn.CheckpointFiles.Checkpoint checkpoint = io.rltrader.nn.CheckpointFiles.read(dir, algorithm, version);
         JsonNode meta = checkpoint.algorithmConfig();

@@ -1,10 +1,8 @@
 package io.rltrader.agent;
 
 import io.rltrader.memory.TransitionBatch;
-import io.rltrader.nn.Adam;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
-import io.rltrader.nn.GradientClipper;
 import io.rltrader.nn.NativeConstants;
 import io.rltrader.nn.NativeRuntime;
 import io.rltrader.nn.ParameterSet;
@@ -113,10 +111,8 @@ public final class IqnAgent implements OffPolicyAgent {
     private final DeviceTensors arena;
     private final IqnNetwork online;
     private final IqnNetwork target;
-    private final Adam optimizer;
-    private final GradientClipper clipper;
+    private final ValueOptimization optimization;
     private final DeviceBatch batch;
-    private final TargetSync targetSync;
     private final Rng explorationRng;
     private final Rng tauRng;
 
@@ -135,7 +131,6 @@ public final class IqnAgent implements OffPolicyAgent {
     private final Tensor takenQuantiles;
     private final Tensor gradTaken;
     private final QuantileHuberLoss loss;
-    private long updates;
 
     /** A new agent for observations of {@code observations} floats and {@code actions} discrete actions, on the CPU. */
     public IqnAgent(int observations, int actions, Config config) {
@@ -162,10 +157,8 @@ public final class IqnAgent implements OffPolicyAgent {
             Rng.split(config.seed(), 101));
         this.target = new IqnNetwork(arena, observations, config.hidden(), config.cosines(), actions,
             Rng.split(config.seed(), 101));
-        this.targetSync = new TargetSync(arena, online.parameters, target.parameters, config.targetUpdateInterval(),
-            config.tau());
-        this.optimizer = new Adam(online.parameters, Adam.Config.adam(config.learningRate()));
-        this.clipper = config.maxGradNorm() > 0 ? new GradientClipper(online.parameters, config.maxGradNorm()) : null;
+        this.optimization = new ValueOptimization(arena, online.parameters, target.parameters, config.learningRate(),
+            config.maxGradNorm(), config.targetUpdateInterval(), config.tau());
         this.explorationRng = Rng.split(config.seed(), 102);
         this.tauRng = Rng.split(config.seed(), 103);
         this.batch = new DeviceBatch(arena, b, observations);
@@ -191,23 +184,14 @@ public final class IqnAgent implements OffPolicyAgent {
 
     /** Writes a checkpoint directory; the layout is that of {@link DqnAgent#save}, plus the fraction generator. */
     public void save(Path dir) {
-        AgentCheckpoints.saveValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config,
-            online.parameters, target.parameters, optimizer, updates, generators());
+        optimization.save(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config, generators());
     }
 
     /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
     public static IqnAgent load(Path dir, ComputeDevice device) {
-        AgentCheckpoints.ValueCheckpoint<Config> checkpoint =
-            AgentCheckpoints.openValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class);
-        IqnAgent agent = new IqnAgent(checkpoint.observations(), checkpoint.actions(), checkpoint.config(), device);
-        try {
-            agent.updates = checkpoint.restore(agent.online.parameters, agent.target.parameters, agent.optimizer,
-                agent.generators());
-        } catch (RuntimeException e) {
-            agent.close();
-            throw e;
-        }
-        return agent;
+        return AgentCheckpoints.loadValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class,
+            (observations, actions, config) -> new IqnAgent(observations, actions, config, device),
+            (agent, checkpoint) -> agent.optimization.restore(checkpoint, agent.generators()));
     }
 
     private Map<String, Rng> generators() {
@@ -247,7 +231,7 @@ public final class IqnAgent implements OffPolicyAgent {
 
     @Override
     public long updates() {
-        return updates;
+        return optimization.updates();
     }
 
     /**
@@ -277,12 +261,7 @@ public final class IqnAgent implements OffPolicyAgent {
         loss.compute();
         taken.backward();
         onlinePass.backward();
-        if (clipper != null) {
-            clipper.clip();
-        }
-        optimizer.step();
-        updates++;
-        targetSync.afterUpdate(updates);
+        optimization.step();
         batch.publishTdErrors(loss.perSample());
     }
 
@@ -293,7 +272,7 @@ public final class IqnAgent implements OffPolicyAgent {
 
     /** The global gradient norm before clipping in the last update, or NaN without clipping. */
     public double lastGradientNorm() {
-        return clipper == null ? Double.NaN : clipper.lastNorm();
+        return optimization.lastGradientNorm();
     }
 
     /**
@@ -354,10 +333,7 @@ public final class IqnAgent implements OffPolicyAgent {
 
     @Override
     public void close() {
-        if (clipper != null) {
-            clipper.close();
-        }
-        optimizer.close();
+        optimization.close();
         batch.close();
         arena.close();
     }
