@@ -94,8 +94,8 @@ final class AgentCheckpoints {
      * Opens a value agent's checkpoint, builds the agent from its sizes and settings and restores its
      * state with {@code restore}; the agent is closed again if restoring fails.
      */
-    static <C, A extends OffPolicyAgent> A loadValueAgent(Path dir, String algorithm, int version, Class<C> configType,
-                                                         ValueAgentFactory<C, A> factory,
+    static <C, A extends OffPolicyAgent> A loadValueAgent(Path dir, String algorithm, int version,
+                                                         Class<C> configType, ValueAgentFactory<C, A> factory,
                                                          java.util.function.BiConsumer<A, ValueCheckpoint<C>> restore) {
         ValueCheckpoint<C> checkpoint = openValueAgent(dir, algorithm, version, configType);
         A agent = factory.create(checkpoint.observations(), checkpoint.actions(), checkpoint.config());

@@ -54,8 +54,10 @@ public final class IqnAgent implements OffPolicyAgent {
             ConfigChecks.requirePositiveWidths("iqn", "hidden", hidden);
             ConfigChecks.require("iqn", cosines >= 1, "cosines", "must be >= 1, got " + cosines);
             ConfigChecks.require("iqn", quantiles >= 1, "quantiles", "must be >= 1, got " + quantiles);
-            ConfigChecks.require("iqn", targetQuantiles >= 1, "targetQuantiles", "must be >= 1, got " + targetQuantiles);
-            ConfigChecks.require("iqn", actingQuantiles >= 1, "actingQuantiles", "must be >= 1, got " + actingQuantiles);
+            ConfigChecks.require("iqn", targetQuantiles >= 1, "targetQuantiles",
+                "must be >= 1, got " + targetQuantiles);
+            ConfigChecks.require("iqn", actingQuantiles >= 1, "actingQuantiles",
+                "must be >= 1, got " + actingQuantiles);
             ConfigChecks.require("iqn", kappa > 0 && Double.isFinite(kappa), "kappa", "must be > 0, got " + kappa);
             ConfigChecks.offPolicy("iqn", learningRate, gamma, bufferSize, batchSize, learningStarts,
                 trainFrequency, gradientSteps, targetUpdateInterval, tau, exploration, epsilonStart, epsilonEnd,
