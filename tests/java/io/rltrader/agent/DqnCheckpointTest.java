@@ -168,7 +168,8 @@ class DqnCheckpointTest {
         assertTrue(error.getMessage().contains("q.1.bias") && error.getMessage().contains("NaN"), error.getMessage());
     }
 
-    private static int[] explore(DqnAgent agent) {
+    /** Epsilon-greedy actions for 6 fixed observations, 4 rounds: every generator the policy draws from advances. */
+    static int[] explore(OffPolicyAgent agent) {
         int rows = 6;
         UnsafeBuffer obs = OffHeap.allocate((long) rows * OBS * Float.BYTES);
         UnsafeBuffer actions = OffHeap.allocate((long) rows * Integer.BYTES);
@@ -177,7 +178,7 @@ class DqnCheckpointTest {
             obs.putFloat(i * 4, (float) rng.nextGaussian());
         }
         int[] out = new int[rows * 4];
-        try (ActionValuePolicy policy = agent.policy(obs, rows)) {
+        try (OffPolicyAgent.BoundPolicy policy = agent.policy(obs, rows)) {
             for (int round = 0; round < 4; round++) {
                 policy.act(actions, 0.5);
                 for (int r = 0; r < rows; r++) {

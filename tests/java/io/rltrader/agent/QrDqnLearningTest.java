@@ -1,10 +1,8 @@
 package io.rltrader.agent;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rltrader.env.DiscreteTradingEnv;
-import io.rltrader.train.OffPolicyTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,37 +18,16 @@ class QrDqnLearningTest {
     @ParameterizedTest(name = "double={0}")
     @ValueSource(booleans = {false, true})
     void reachesEightyPercentOfTheOracleOnHeldOutBars(boolean doubleQ) {
-        SineTask task = new SineTask(3);
-        DiscreteTradingEnv env = task.trainingEnv(8, 5);
-        long start = System.nanoTime();
-        try (QrDqnAgent agent = new QrDqnAgent(env.observationSize(), DiscreteTradingEnv.ACTIONS,
-                taskConfig(doubleQ, 11));
-             OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
-            trainer.run(100_000, 0, null);
-            double learned = task.heldOutLogReturn(agent);
-            double oracle = task.oracleLogReturn();
-            System.out.printf("qr-dqn double=%s: held-out log return %.3f, oracle %.3f, ratio %.3f, %d updates in %.1f s%n",
-                doubleQ, learned, oracle, learned / oracle, agent.updates(), (System.nanoTime() - start) / 1e9);
-            assertTrue(oracle > 1, "oracle log return " + oracle);
-            assertTrue(learned >= 0.8 * oracle, "held-out log return " + learned + " vs oracle " + oracle
-                + " (ratio " + learned / oracle + ")");
-        }
+        SineTask.assertLearns("qr-dqn double=" + doubleQ, 100_000,
+            observations -> new QrDqnAgent(observations, DiscreteTradingEnv.ACTIONS, taskConfig(doubleQ, 11)));
     }
 
     @Test
     void sameSeedGivesBitIdenticalWeights() {
-        float[][] runs = new float[2][];
-        for (int run = 0; run < 2; run++) {
-            SineTask task = new SineTask(3);
-            DiscreteTradingEnv env = task.trainingEnv(4, 5);
-            try (QrDqnAgent agent = new QrDqnAgent(env.observationSize(), DiscreteTradingEnv.ACTIONS,
-                    taskConfig(true, 21));
-                 OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
-                trainer.run(6_000, 0, null);
-                assertTrue(agent.updates() > 1000, "updates " + agent.updates());
-                runs[run] = agent.onlineWeights();
-            }
-        }
-        assertArrayEquals(runs[0], runs[1]);
+        assertArrayEquals(
+            SineTask.weightsAfterShortRun(obs -> new QrDqnAgent(obs, DiscreteTradingEnv.ACTIONS, taskConfig(true, 21)),
+                QrDqnAgent::onlineWeights),
+            SineTask.weightsAfterShortRun(obs -> new QrDqnAgent(obs, DiscreteTradingEnv.ACTIONS, taskConfig(true, 21)),
+                QrDqnAgent::onlineWeights));
     }
 }

@@ -10,8 +10,10 @@ import io.rltrader.env.EnvConfig;
 import io.rltrader.env.MarketConfig;
 import io.rltrader.env.RewardConfig;
 import io.rltrader.env.StepBuffers;
+import io.rltrader.train.OffPolicyTrainer;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -80,6 +82,42 @@ final class SineTask {
         DiscreteTradingEnv env = evaluationEnv();
         env.reset();
         return run(env, row -> data.asset(0).price().get(row + 1) > data.asset(0).price().get(row) ? 2 : 0, null);
+    }
+
+    /**
+     * Trains the agent {@code factory} builds (given the observation size) on 8 training envs for
+     * {@code steps} env steps, prints and returns its held-out log return over the oracle's, and
+     * fails below 80%.
+     */
+    static double assertLearns(String label, long steps, IntFunction<? extends OffPolicyAgent> factory) {
+        SineTask task = new SineTask(3);
+        DiscreteTradingEnv env = task.trainingEnv(8, 5);
+        long start = System.nanoTime();
+        try (OffPolicyAgent agent = factory.apply(env.observationSize());
+             OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
+            trainer.run(steps, 0, null);
+            double learned = task.heldOutLogReturn(agent);
+            double oracle = task.oracleLogReturn();
+            System.out.printf("%s: held-out log return %.3f, oracle %.3f, ratio %.3f, %d updates in %.1f s%n",
+                label, learned, oracle, learned / oracle, agent.updates(), (System.nanoTime() - start) / 1e9);
+            org.junit.jupiter.api.Assertions.assertTrue(oracle > 1, "oracle log return " + oracle);
+            org.junit.jupiter.api.Assertions.assertTrue(learned >= 0.8 * oracle, "held-out log return " + learned
+                + " vs oracle " + oracle + " (ratio " + learned / oracle + ")");
+            return learned / oracle;
+        }
+    }
+
+    /** The weights after a short run (6k env steps on 4 envs, over 1000 updates), for same-seed comparisons. */
+    static <A extends OffPolicyAgent> float[] weightsAfterShortRun(IntFunction<A> factory,
+                                                                   Function<A, float[]> weights) {
+        SineTask task = new SineTask(3);
+        DiscreteTradingEnv env = task.trainingEnv(4, 5);
+        try (A agent = factory.apply(env.observationSize());
+             OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
+            trainer.run(6_000, 0, null);
+            org.junit.jupiter.api.Assertions.assertTrue(agent.updates() > 1000, "updates " + agent.updates());
+            return weights.apply(agent);
+        }
     }
 
     private static double run(DiscreteTradingEnv env, IntUnaryOperator oracle, OffPolicyAgent.BoundPolicy policy) {

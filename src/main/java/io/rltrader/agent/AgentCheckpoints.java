@@ -39,13 +39,26 @@ final class AgentCheckpoints {
     static void saveValueAgent(Path dir, String algorithm, int version, int observations, int actions,
                                Object config, ParameterSet online, ParameterSet target, Optimizer optimizer,
                                long updates, Rng exploration) {
+        saveValueAgent(dir, algorithm, version, observations, actions, config, online, target, optimizer, updates,
+            Map.of("exploration", exploration));
+    }
+
+    /**
+     * As above, with any number of named generators (each stored as {@code rng.<name>}), for agents
+     * that draw more than exploration noise (IQN's quantile fractions).
+     */
+    static void saveValueAgent(Path dir, String algorithm, int version, int observations, int actions,
+                               Object config, ParameterSet online, ParameterSet target, Optimizer optimizer,
+                               long updates, Map<String, Rng> generators) {
         SafeTensorsFile.Writer model = new SafeTensorsFile.Writer();
         writeParameters(model, "", online);
         SafeTensorsFile.Writer state = new SafeTensorsFile.Writer();
         writeParameters(state, "target.", target);
         writeOptimizer(state, "adam.", optimizer, online.size());
         state.add("updates", new long[0], new long[] {updates});
-        writeRng(state, "rng.exploration", exploration);
+        for (Map.Entry<String, Rng> generator : new java.util.TreeMap<>(generators).entrySet()) {
+            writeRng(state, "rng." + generator.getKey(), generator.getValue());
+        }
         write(dir, algorithm, version, observations, actions, config, model, state);
     }
 
@@ -53,12 +66,43 @@ final class AgentCheckpoints {
     record ValueCheckpoint<C>(CheckpointFiles.Checkpoint files, int observations, int actions, C config) {
         /** Restores the state {@link #saveValueAgent} wrote into a freshly built agent; returns the update count. */
         long restore(ParameterSet online, ParameterSet target, Optimizer optimizer, Rng exploration) {
+            return restore(online, target, optimizer, Map.of("exploration", exploration));
+        }
+
+        /** As above, for the named generators the agent saved with {@link #saveValueAgent}. */
+        long restore(ParameterSet online, ParameterSet target, Optimizer optimizer, Map<String, Rng> generators) {
             readParameters(files.model(), "", online);
             readParameters(files.state(), "target.", target);
             readOptimizer(files.state(), "adam.", optimizer, online.size());
-            readRng(files.state(), "rng.exploration", exploration);
+            for (Map.Entry<String, Rng> generator : generators.entrySet()) {
+                readRng(files.state(), "rng." + generator.getKey(), generator.getValue());
+            }
             return readLong(files.state(), "updates");
         }
+    }
+
+    /** Builds an agent of a checkpoint's sizes and settings; see {@link #loadValueAgent}. */
+    @FunctionalInterface
+    interface ValueAgentFactory<C, A> {
+        A create(int observations, int actions, C config);
+    }
+
+    /**
+     * Opens a value agent's checkpoint, builds the agent from its sizes and settings and restores its
+     * state with {@code restore}; the agent is closed again if restoring fails.
+     */
+    static <C, A extends OffPolicyAgent> A loadValueAgent(Path dir, String algorithm, int version,
+                                                         Class<C> configType, ValueAgentFactory<C, A> factory,
+                                                         java.util.function.BiConsumer<A, ValueCheckpoint<C>> restore) {
+        ValueCheckpoint<C> checkpoint = openValueAgent(dir, algorithm, version, configType);
+        A agent = factory.create(checkpoint.observations(), checkpoint.actions(), checkpoint.config());
+        try {
+            restore.accept(agent, checkpoint);
+        } catch (RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+        return agent;
     }
 
     static <C> ValueCheckpoint<C> openValueAgent(Path dir, String algorithm, int version, Class<C> configType) {

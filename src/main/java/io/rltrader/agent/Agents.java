@@ -58,6 +58,9 @@ public final class Agents {
         register("td3", Td3Agent.ALGORITHM, Td3Agent.Config.defaults(), true,
             (o, a, s, d) -> new Td3Agent(o, a, AgentCheckpoints.config(s, Td3Agent.Config.class, SETTINGS), d),
             Td3Agent::load);
+        register("iqn", IqnAgent.ALGORITHM, IqnAgent.Config.defaults(), false,
+            (o, a, s, d) -> new IqnAgent(o, a, AgentCheckpoints.config(s, IqnAgent.Config.class, SETTINGS), d),
+            IqnAgent::load);
         REGISTRY.put("ppo", new Entry(PpoAgent.ALGORITHM, AgentCheckpoints.JSON.valueToTree(PpoAgent.Config.defaults()),
             false, null, null, (o, a, n, continuous, s) -> {
                 PpoAgent.Config config = AgentCheckpoints.config(s, PpoAgent.Config.class, SETTINGS);

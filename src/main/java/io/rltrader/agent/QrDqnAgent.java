@@ -1,11 +1,9 @@
 package io.rltrader.agent;
 
 import io.rltrader.memory.TransitionBatch;
-import io.rltrader.nn.Adam;
 import io.rltrader.nn.Binding;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
-import io.rltrader.nn.GradientClipper;
 import io.rltrader.nn.LayerPass;
 import io.rltrader.nn.NativeConstants;
 import io.rltrader.nn.NativeRuntime;
@@ -14,6 +12,7 @@ import io.rltrader.nn.QuantileHuberLoss;
 import io.rltrader.nn.Schedule;
 import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
+import java.util.Map;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -98,10 +97,8 @@ public final class QrDqnAgent implements OffPolicyAgent {
     private final DeviceTensors arena;
     private final QNetwork online;
     private final QNetwork target;
-    private final Adam optimizer;
-    private final GradientClipper clipper;
+    private final ValueOptimization optimization;
     private final DeviceBatch batch;
-    private final TargetSync targetSync;
     private final Rng explorationRng;
 
     private final LayerPass onlinePass;
@@ -131,7 +128,6 @@ public final class QrDqnAgent implements OffPolicyAgent {
     private final Tensor gradTakenRows;
     private final Tensor gradOnlineCube;
     private final QuantileHuberLoss loss;
-    private long updates;
 
     /** A new agent for observations of {@code observations} floats and {@code actions} discrete actions, on the CPU. */
     public QrDqnAgent(int observations, int actions, Config config) {
@@ -158,10 +154,8 @@ public final class QrDqnAgent implements OffPolicyAgent {
             Rng.split(config.seed(), 101));
         this.target = new QNetwork(arena, observations, config.hidden(), actions * n, false,
             Rng.split(config.seed(), 101));
-        this.targetSync = new TargetSync(arena, online.parameters, target.parameters, config.targetUpdateInterval(),
-            config.tau());
-        this.optimizer = new Adam(online.parameters, Adam.Config.adam(config.learningRate()));
-        this.clipper = config.maxGradNorm() > 0 ? new GradientClipper(online.parameters, config.maxGradNorm()) : null;
+        this.optimization = new ValueOptimization(arena, online.parameters, target.parameters, config.learningRate(),
+            config.maxGradNorm(), config.targetUpdateInterval(), config.tau());
         this.explorationRng = Rng.split(config.seed(), 102);
         this.batch = new DeviceBatch(arena, b, observations);
 
@@ -213,23 +207,18 @@ public final class QrDqnAgent implements OffPolicyAgent {
 
     /** Writes a checkpoint directory; the layout is that of {@link DqnAgent#save}. */
     public void save(java.nio.file.Path dir) {
-        AgentCheckpoints.saveValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config,
-            online.parameters, target.parameters, optimizer, updates, explorationRng);
+        optimization.save(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config, generators());
     }
 
     /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
     public static QrDqnAgent load(java.nio.file.Path dir, ComputeDevice device) {
-        AgentCheckpoints.ValueCheckpoint<Config> checkpoint =
-            AgentCheckpoints.openValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class);
-        QrDqnAgent agent = new QrDqnAgent(checkpoint.observations(), checkpoint.actions(), checkpoint.config(), device);
-        try {
-            agent.updates = checkpoint.restore(agent.online.parameters, agent.target.parameters, agent.optimizer,
-                agent.explorationRng);
-        } catch (RuntimeException e) {
-            agent.close();
-            throw e;
-        }
-        return agent;
+        return AgentCheckpoints.loadValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class,
+            (observations, actions, config) -> new QrDqnAgent(observations, actions, config, device),
+            (agent, checkpoint) -> agent.optimization.restore(checkpoint, agent.generators()));
+    }
+
+    private Map<String, Rng> generators() {
+        return Map.of("exploration", explorationRng);
     }
 
     public Config config() {
@@ -265,7 +254,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
 
     @Override
     public long updates() {
-        return updates;
+        return optimization.updates();
     }
 
     /**
@@ -291,12 +280,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
         loss.compute();
         gradOnlineCube.baddbmm_(onehotColumns, gradTakenRows, ZERO, ONE);
         onlinePass.backward(true);
-        if (clipper != null) {
-            clipper.clip();
-        }
-        optimizer.step();
-        updates++;
-        targetSync.afterUpdate(updates);
+        optimization.step();
         batch.publishTdErrors(loss.perSample());
     }
 
@@ -307,7 +291,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
 
     /** The global gradient norm before clipping in the last update, or NaN without clipping. */
     public double lastGradientNorm() {
-        return clipper == null ? Double.NaN : clipper.lastNorm();
+        return optimization.lastGradientNorm();
     }
 
     /**
@@ -359,10 +343,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
 
     @Override
     public void close() {
-        if (clipper != null) {
-            clipper.close();
-        }
-        optimizer.close();
+        optimization.close();
         batch.close();
         arena.close();
     }
