@@ -25,6 +25,8 @@ import org.openjdk.jmh.results.ScalarResult;
  */
 public final class WorkerAllocationProfiler implements InternalProfiler {
     public static final String METRIC = "worker.alloc.norm";
+    /** Operations per measured iteration, to tell JMH's per-iteration bookkeeping from per-op allocation. */
+    public static final String OPS = "worker.ops";
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> before = new HashMap<>();
@@ -55,7 +57,8 @@ public final class WorkerAllocationProfiler implements InternalProfiler {
         }
         long ops = result.getMetadata() == null ? 0 : result.getMetadata().getMeasuredOps();
         double perOp = ops > 0 ? (double) bytes / ops : Double.NaN;
-        return List.of(new ScalarResult(METRIC, perOp, "B/op", AggregationPolicy.AVG));
+        return List.of(new ScalarResult(METRIC, perOp, "B/op", AggregationPolicy.AVG),
+            new ScalarResult(OPS, ops, "ops", AggregationPolicy.AVG));
     }
 
     private static List<Thread> workers() {

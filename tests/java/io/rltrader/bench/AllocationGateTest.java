@@ -45,6 +45,14 @@ class AllocationGateTest {
         System.setProperty("jmh.ignoreLock", "true");
     }
 
+    /**
+     * Bytes JMH itself allocates on the worker thread per iteration (result objects, timing), measured
+     * at 500-600 B; the gate allows this much per iteration on top of {@code maxBytesPerOp} per op.
+     * It matters only for operations of milliseconds (a few hundred per iteration or fewer); the
+     * slowest updates also have exact zero-allocation tests that count the calling thread's bytes.
+     */
+    static final double WORKER_ITERATION_BYTES = 1024;
+
     private record Gated(String className, String method, double maxBytes, Map<String, String> params) {
     }
 
@@ -84,12 +92,17 @@ class AllocationGateTest {
                 Result alloc = r.getSecondaryResults().get(WorkerAllocationProfiler.METRIC);
                 assertNotNull(alloc, name + ": the worker allocation profiler gave no result");
                 double bytes = alloc.getScore();
+                Result opsResult = r.getSecondaryResults().get(WorkerAllocationProfiler.OPS);
+                double ops = opsResult == null ? Double.NaN : opsResult.getScore();
+                // JMH's own bookkeeping on the worker thread is about 550 bytes per iteration; for an
+                // operation of tens of milliseconds it is spread over a handful of operations.
+                double allowed = g.maxBytes() + (ops > 0 ? WORKER_ITERATION_BYTES / ops : 0);
                 Result whole = r.getSecondaryResults().get("gc.alloc.rate.norm");
                 summary.append(String.format("%s %s: %.2f B/op on the worker thread (gc.alloc.rate.norm %.2f)%n", name,
                     params, bytes, whole == null ? Double.NaN : whole.getScore()));
-                if (!(bytes <= g.maxBytes())) {
-                    failures.add(String.format("%s (params %s) allocates %.1f B/op, allowed %.1f", name, params, bytes,
-                        g.maxBytes()));
+                if (!(bytes <= allowed)) {
+                    failures.add(String.format("%s (params %s) allocates %.1f B/op over %.0f ops per iteration,"
+                        + " allowed %.1f", name, params, bytes, ops, allowed));
                 }
             }
         }
