@@ -93,6 +93,9 @@ public class DqnBenchmark {
 
         floor = new DeviceTensors(ComputeDevice.CPU);
         gemm = floorTensors(floor);
+        w1T = floor.own(gemm[1].t());
+        w2T = floor.own(gemm[3].t());
+        w3T = floor.own(gemm[5].t());
         qT = floor.own(gemm[6].t());
         h2T = floor.own(gemm[4].t());
         h1T = floor.own(gemm[2].t());
@@ -119,11 +122,14 @@ public class DqnBenchmark {
         }
     }
 
-    /** The matrix products of one update (online forward + backward, target forward), nothing else. */
+    /**
+     * The matrix products of one update with the layouts the layers use: weights stored as in
+     * PyTorch ({@code [out, in]}) and read through transposed views in the forward pass.
+     */
     private static Tensor[] floorTensors(DeviceTensors arena) {
         return new Tensor[] {
-            arena.zeros(BATCH, OBS), arena.zeros(OBS, 128), arena.zeros(BATCH, 128),
-            arena.zeros(128, 128), arena.zeros(BATCH, 128), arena.zeros(128, ACTIONS), arena.zeros(BATCH, ACTIONS),
+            arena.zeros(BATCH, OBS), arena.zeros(128, OBS), arena.zeros(BATCH, 128),
+            arena.zeros(128, 128), arena.zeros(BATCH, 128), arena.zeros(ACTIONS, 128), arena.zeros(BATCH, ACTIONS),
             arena.zeros(128, OBS), arena.zeros(128, 128), arena.zeros(ACTIONS, 128), arena.zeros(BATCH),
             arena.zeros(128), arena.zeros(ACTIONS)};
     }
@@ -131,6 +137,9 @@ public class DqnBenchmark {
     private Tensor qT;
     private Tensor h2T;
     private Tensor h1T;
+    private Tensor w1T;
+    private Tensor w2T;
+    private Tensor w3T;
 
     @Benchmark
     @AllocationFree
@@ -172,21 +181,20 @@ public class DqnBenchmark {
     @AllocationFree
     public void updateGemmFloor() {
         Tensor x = gemm[0];
-        Tensor w1t = gemm[1];
         Tensor h1 = gemm[2];
         Tensor w2 = gemm[3];
         Tensor h2 = gemm[4];
-        Tensor w3t = gemm[5];
+        Tensor w3 = gemm[5];
         Tensor q = gemm[6];
         var zero = NativeConstants.ZERO;
         var one = NativeConstants.ONE;
         for (int net = 0; net < 2; net++) {
-            h1.addmm_(x, w1t, zero, one);
-            h2.addmm_(h1, w2, zero, one);
-            q.addmm_(h2, w3t, zero, one);
+            h1.addmm_(x, w1T, zero, one);
+            h2.addmm_(h1, w2T, zero, one);
+            q.addmm_(h2, w3T, zero, one);
         }
         gemm[9].addmm_(qT, h2, zero, one);
-        h2.addmm_(q, gemm[9], zero, one);
+        h2.addmm_(q, w3, zero, one);
         gemm[8].addmm_(h2T, h1, zero, one);
         h1.addmm_(h2, w2, zero, one);
         gemm[7].addmm_(h1T, x, zero, one);
@@ -201,9 +209,9 @@ public class DqnBenchmark {
     public void greedyActGemmFloor() {
         var zero = NativeConstants.ZERO;
         var one = NativeConstants.ONE;
-        gemm[2].addmm_(gemm[0], gemm[1], zero, one);
-        gemm[4].addmm_(gemm[2], gemm[3], zero, one);
-        gemm[6].addmm_(gemm[4], gemm[5], zero, one);
+        gemm[2].addmm_(gemm[0], w1T, zero, one);
+        gemm[4].addmm_(gemm[2], w2T, zero, one);
+        gemm[6].addmm_(gemm[4], w3T, zero, one);
     }
 
     @TearDown(Level.Trial)
