@@ -128,6 +128,14 @@ class TrainEvaluateCommandTest {
         Result badValue = train(dir.resolve("y"), "--set", "gamma=3");
         assertEquals(1, badValue.code());
         assertTrue(badValue.err().contains("gamma"), badValue.err());
+        assertFalse(Files.exists(dir.resolve("y")), "an impossible setting is refused before anything is written");
+
+        if (!io.rltrader.nn.NativeRuntime.cudaAvailable()) {
+            Result cuda = train(dir.resolve("cuda"), "--device", "cuda");
+            assertEquals(1, cuda.code());
+            assertTrue(cuda.err().contains("--device cuda") && cuda.err().lines().count() == 1, cuda.err());
+            assertFalse(Files.exists(dir.resolve("cuda")), "nothing written without the device");
+        }
 
         Result unknownAgent = run("train", "--agent", "dqm", "--synthetic", "sine", "--steps", "10", "--out",
             dir.resolve("z").toString());

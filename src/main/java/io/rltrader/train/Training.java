@@ -144,6 +144,14 @@ public final class Training {
         NativeRuntime.init();
         Prepared prepared = prepare(spec);
         VectorEnv env = trainingEnv(spec, prepared);
+        // Everything a user can get wrong (device, settings) fails here, before anything is written.
+        io.rltrader.nn.ComputeDevice device = NativeRuntime.device(spec.device());
+        if (Agents.onPolicy(spec.agent())) {
+            Agents.createOnPolicy(spec.agent(), env.observationSize(), actionSize(spec), spec.envs(),
+                spec.env().equals("continuous"), spec.settings()).close();
+        } else {
+            Agents.create(spec.agent(), env.observationSize(), actionSize(spec), spec.settings(), device).close();
+        }
         try {
             Files.createDirectories(out);
             writeAtomically(out.resolve(CONFIG_FILE), JSON.writeValueAsBytes(spec));
@@ -178,7 +186,7 @@ public final class Training {
                 }
             } else {
                 try (OffPolicyAgent agent = Agents.create(spec.agent(), env.observationSize(), actionSize(spec),
-                        spec.settings(), NativeRuntime.device(spec.device()));
+                        spec.settings(), device);
                      OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
                     trainer.run(spec.steps(), spec.logInterval(), p -> {
                         append.accept(logLine(p));
