@@ -111,6 +111,10 @@ public final class CsvLoader {
             line = header.getStartingLineNumber();
             Schema schema = Schema.of(source, header, options);
             return new Parser(source, schema, options).parse(records);
+        } catch (UserInputException e) {
+            // Values and header names in a message come from the file: keep the message one line.
+            String message = printable(e.getMessage());
+            throw message.equals(e.getMessage()) ? e : new UserInputException(message, e);
         } catch (CsvParseException e) {
             throw new UserInputException(source + ": after line " + line + ": malformed CSV: " + e.getMessage(), e);
         } catch (UncheckedIOException e) {
@@ -204,7 +208,7 @@ public final class CsvLoader {
                 if (options.assets().isEmpty()) {
                     if (!options.priceColumn().equalsIgnoreCase("Close")) {
                         throw new UserInputException(source + ": --price-column '" + options.priceColumn()
-                            + "' not found (columns: " + s.headerNames + ")");
+                            + "' not found (columns: " + printable(String.valueOf(s.headerNames)) + ")");
                     }
                     for (int i = 0; i < normalized.size(); i++) {
                         if (i != s.timeField) {
@@ -213,14 +217,14 @@ public final class CsvLoader {
                     }
                     if (wanted.contains("open") || wanted.contains("high") || wanted.contains("low")) {
                         throw new UserInputException(source + ": missing required column 'Close' (found "
-                            + s.headerNames + "; expected Close, or --price-column naming the traded price)");
+                            + printable(String.valueOf(s.headerNames)) + "; expected Close, or --price-column naming the traded price)");
                     }
                 } else {
                     for (String a : options.assets()) {
                         String n = normalize(a);
                         if (!normalized.contains(n)) {
                             throw new UserInputException(source + ": --assets: no column '" + a + "' (columns: "
-                                + s.headerNames + ")");
+                                + printable(String.valueOf(s.headerNames)) + ")");
                         }
                         if (wanted.contains(n)) {
                             throw new UserInputException(source + ": --assets: '" + a + "' is listed twice");
@@ -229,7 +233,7 @@ public final class CsvLoader {
                     }
                 }
                 if (wanted.isEmpty()) {
-                    throw new UserInputException(source + ": no price columns (found " + s.headerNames + ")");
+                    throw new UserInputException(source + ": no price columns (found " + printable(String.valueOf(s.headerNames)) + ")");
                 }
                 for (String n : wanted) {
                     int field = normalized.indexOf(n);
@@ -288,7 +292,7 @@ public final class CsvLoader {
             long line = record.getStartingLineNumber();
             if (record.getFieldCount() != width) {
                 throw new UserInputException(source + ":" + line + ": " + record.getFieldCount()
-                    + " fields, expected " + width + " as in the header " + schema.headerNames);
+                    + " fields, expected " + width + " as in the header " + printable(String.valueOf(schema.headerNames)));
             }
             long time = rows;
             if (schema.timeField >= 0) {
@@ -297,7 +301,7 @@ public final class CsvLoader {
                     timeFormat = TimeFormat.detect(text);
                     if (timeFormat == null) {
                         throw new UserInputException(source + ":" + line + ": column "
-                            + schema.headerNames.get(schema.timeField) + ": '" + text + "' is not a time (expected an"
+                            + schema.headerNames.get(schema.timeField) + ": '" + printable(text) + "' is not a time (expected an"
                             + " ISO date, ISO date-time, epoch seconds, epoch milliseconds or an integer)");
                     }
                 }
@@ -374,7 +378,7 @@ public final class CsvLoader {
             try {
                 return Double.parseDouble(text);
             } catch (NumberFormatException e) {
-                String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+                String shown = printable(text.length() > 40 ? text.substring(0, 40) + "..." : text);
                 throw new UserInputException(source + ":" + line + ": column " + schema.valueNames.get(column)
                     + ": '" + shown + "' is not a number");
             }
@@ -411,5 +415,26 @@ public final class CsvLoader {
             int dot = base.lastIndexOf('.');
             return dot > 0 ? base.substring(0, dot) : base;
         }
+    }
+
+    /** A value as it appears in a one-line error: control characters (a quoted newline) escaped. */
+    static String printable(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 }
