@@ -24,7 +24,7 @@ class DqnLearningTest {
         try (DqnAgent agent = new DqnAgent(env.observationSize(), DiscreteTradingEnv.ACTIONS,
                 taskConfig(doubleQ, dueling, 11));
              OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
-            trainer.run(100_000, 0, null);
+            trainer.run(160_000, 0, null);
             double learned = task.heldOutLogReturn(agent);
             double oracle = task.oracleLogReturn();
             System.out.printf("dqn double=%s dueling=%s: held-out log return %.3f, oracle %.3f, ratio %.3f%n",
