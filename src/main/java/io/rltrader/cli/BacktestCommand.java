@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
 
 /** {@code rltrader backtest}: a rule-based strategy on the environments' market mechanics, with metrics and a report. */
 @Command(name = "backtest", mixinStandardHelpOptions = true,
-    description = {"Backtest a baseline strategy (buy-and-hold, random, sma-crossover:FAST,SLOW) with the same",
-        "fees, slippage, fills and shorting rules as the trading environments; print its metrics."})
+    description = {"Backtest a baseline strategy and print its metrics.",
+        "Runs buy-and-hold, random or sma-crossover:FAST,SLOW with the same",
+        "fees, slippage, fills and shorting rules as the trading environments."})
 public final class BacktestCommand implements Runnable {
     @Mixin
     DataOptions dataOptions;

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 
 /** {@code rltrader demo}: train on bundled real data, test out of sample against baselines, write a report. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Train a Double DQN on the bundled TTR daily series (1985-2006, first 70%), evaluate it on the",
-        "held-out last 30% next to buy-and-hold and an SMA crossover, print a table and write a report."})
+    description = {"Train on bundled real data, test out of sample against baselines, write a report.",
+        "Trains a Double DQN on the first 70% of the bundled TTR daily series (1985-2006), evaluates it on the",
+        "held-out last 30% next to buy-and-hold and an SMA crossover, prints a table and writes a report."})
 public final class DemoCommand implements Runnable {
     static final java.util.List<String> DEMO_FEATURES = java.util.List.of("logret:5", "logret:20", "sma:50", "sd:20");
 

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 
 /** {@code rltrader evaluate}: out-of-sample backtest of a trained run next to buy-and-hold and an SMA crossover. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {"Deterministic backtest of a trained agent on the held-out part of its data (or all of it),",
-        "with the same features and market, next to buy-and-hold and sma-crossover:20,50."})
+    description = {"Backtest a trained agent out of sample next to the baselines.",
+        "Deterministic backtest of a trained agent on the held-out part of its data (or all of it), with the",
+        "same features and market, next to buy-and-hold and sma-crossover:20,50."})
 public final class EvaluateCommand implements Runnable {
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "Run directory written by 'rltrader train'.")
     Path checkpoint;

@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
 
 /** {@code rltrader train}: train an agent on the train part of a series and save the run. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train an agent on the first --train-fraction of a series (real data or synthetic) and write",
-        "OUT/config.json, OUT/train.jsonl and OUT/checkpoint/. The rest of the series stays held out for evaluate."})
+    description = {"Train an agent and save the run (config, log, checkpoint).",
+        "Trains on the first --train-fraction of a series (real data or synthetic) and writes OUT/config.json,",
+        "OUT/train.jsonl and OUT/checkpoint/. The rest of the series stays held out for evaluate."})
 public final class TrainCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code rltrader walkforward}: retrain on rolling windows, test on the next bars, stitch, compare. */
 @Command(name = "walkforward", mixinStandardHelpOptions = true,
-    description = {"Walk-forward evaluation: train a fresh agent on each window of --train-bars, test it on the next",
+    description = {"Retrain on rolling windows, test on the next bars, stitch and compare.",
+        "Walk-forward evaluation: train a fresh agent on each window of --train-bars, test it on the next",
         "--test-bars, move by --step, stitch the test periods into one out-of-sample curve and compare it with",
         "buy-and-hold and sma-crossover:20,50 over the same bars. Takes the train command's agent and env flags."})
 public final class WalkForwardCommand implements Runnable {
