@@ -4,16 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.rltrader.data.MarketData;
 import io.rltrader.data.TimeFormat;
+import io.rltrader.util.DurableFiles;
 import io.rltrader.util.UserInputException;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -283,16 +282,11 @@ public final class Report {
     }
 
     private static void writeAtomically(Path file, byte[] bytes) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            DurableFiles.writeAtomically(file, bytes);
         } catch (IOException e) {
             throw new UserInputException("report: cannot write " + file + " (" + e.getMessage() + ")");
         }
     }
+
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rltrader.util.DurableFiles;
 import io.rltrader.util.UserInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rltrader.util.OffHeap;
+import io.rltrader.util.DurableFiles;
 import io.rltrader.util.UserInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

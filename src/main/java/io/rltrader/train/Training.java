@@ -20,13 +20,13 @@ import io.rltrader.env.MarketConfig;
 import io.rltrader.env.RewardConfig;
 import io.rltrader.env.VectorEnv;
 import io.rltrader.nn.NativeRuntime;
+import io.rltrader.util.DurableFiles;
 import io.rltrader.util.UserInputException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -154,7 +154,7 @@ public final class Training {
         }
         try {
             Files.createDirectories(out);
-            writeAtomically(out.resolve(CONFIG_FILE), JSON.writeValueAsBytes(spec));
+            DurableFiles.writeAtomically(out.resolve(CONFIG_FILE), JSON.writeValueAsBytes(spec));
         } catch (IOException e) {
             throw new UserInputException("--out " + out + ": cannot write (" + e.getMessage() + ")");
         }
@@ -257,9 +257,4 @@ public final class Training {
         }
     }
 
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 }

@@ -1,4 +1,4 @@
-package io.rltrader.nn;
+package io.rltrader.util;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,13 +14,16 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-/** File-system steps the checkpoint writers share: durable writes, atomic renames, cleanup. */
-final class DurableFiles {
+/**
+ * File-system steps every writer of a result file shares (checkpoints, datasets, run configs,
+ * reports): durable writes, atomic renames, cleanup, so a kill leaves the old or the new file.
+ */
+public final class DurableFiles {
     private DurableFiles() {
     }
 
     /** Writes {@code parts} one after another to a new (or truncated) {@code file} and forces them to disk. */
-    static void writeAndForce(Path file, List<ByteBuffer> parts) throws IOException {
+    public static void writeAndForce(Path file, List<ByteBuffer> parts) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             for (ByteBuffer part : parts) {
@@ -34,10 +37,27 @@ final class DurableFiles {
     }
 
     /**
+     * Writes {@code bytes} to {@code file} so that a reader or a kill at any moment sees the old file
+     * or the complete new one: a forced temporary file beside it, an atomic rename, a forced directory.
+     */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            writeAndForce(temporary, List.of(ByteBuffer.wrap(bytes)));
+            moveAtomically(temporary, target);
+        } catch (IOException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        forceDirectory(target.getParent());
+    }
+
+    /**
      * Renames {@code from} to {@code to} atomically, replacing a file at {@code to}; only where the
      * file system cannot rename atomically does it fall back to a plain replacing move.
      */
-    static void moveAtomically(Path from, Path to) throws IOException {
+    public static void moveAtomically(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -50,7 +70,7 @@ final class DurableFiles {
      * survives a power loss. Where the platform cannot open a directory (Windows), the rename is
      * as durable as the platform makes it and there is nothing more to do.
      */
-    static void forceDirectory(Path directory) {
+    public static void forceDirectory(Path directory) {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {
@@ -62,7 +82,7 @@ final class DurableFiles {
      * Deletes {@code path} and everything below it, deepest first, calling {@code afterEach} after
      * each deletion; a missing path is not an error.
      */
-    static void deleteRecursively(Path path, Consumer<String> afterEach) throws IOException {
+    public static void deleteRecursively(Path path, Consumer<String> afterEach) throws IOException {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
