@@ -197,7 +197,9 @@ final class AgentCheckpoints {
 
     static void writeOptimizer(SafeTensorsFile.Writer writer, String prefix, Optimizer optimizer, long size) {
         for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
-            writer.add(prefix + e.getKey(), new long[] {size}, download(e.getValue(), (int) size));
+            try (DeviceTensors staging = new DeviceTensors(ComputeDevice.CPU)) {
+                writer.add(prefix + e.getKey(), new long[] {size}, staging.download(e.getValue(), (int) size));
+            }
         }
         writer.add(prefix + "step", new long[0], new long[] {optimizer.steps()});
     }
@@ -208,9 +210,7 @@ final class AgentCheckpoints {
             file.requireTensor(name, SafeTensorsFile.DType.F32, size);
             float[] values = file.requireFinite(name).toFloatArray();
             try (DeviceTensors staging = new DeviceTensors(ComputeDevice.CPU)) {
-                Tensor host = staging.zeros(size);
-                io.rltrader.nn.HostFloats.put(staging.host(host), values);
-                e.getValue().copy_(host);
+                staging.upload(e.getValue(), values, size);
             }
         }
         optimizer.restoreSteps(readLong(file, prefix + "step"));
@@ -255,13 +255,5 @@ final class AgentCheckpoints {
             throw new UserInputException("checkpoint " + dir + ": config.json needs an integer '" + field + "'");
         }
         return value.intValue();
-    }
-
-    private static float[] download(Tensor tensor, int count) {
-        try (DeviceTensors staging = new DeviceTensors(ComputeDevice.CPU)) {
-            Tensor host = staging.zeros(count);
-            host.copy_(tensor);
-            return io.rltrader.nn.HostFloats.get(staging.host(host), count);
-        }
     }
 }

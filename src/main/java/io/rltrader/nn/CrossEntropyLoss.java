@@ -151,7 +151,7 @@ public final class CrossEntropyLoss {
 
     /** The loss as a Java number (a device-to-host copy on CUDA; free on the CPU). */
     public float valueOnHost() {
-        return arena.hasHost(value) ? arena.host(value).getFloat(0) : arena.download(value, 1)[0];
+        return arena.readFloat(value);
     }
 
     /** Softmax of the logits, float32 [batch, classes]. */

@@ -139,8 +139,9 @@ public final class DeviceTensors implements AutoCloseable {
     }
 
     /**
-     * Writes host floats into a float32 tensor of this arena whose shape is {@code shape}: directly
-     * on the CPU, through a staging copy on CUDA. For set-up and checkpoints, not hot paths.
+     * Writes host floats into a float32 tensor whose shape is {@code shape}: directly for this
+     * arena's CPU tensors, through a staging copy for any other tensor (another arena's, or on
+     * CUDA). For set-up and checkpoints, not hot paths.
      */
     public void upload(Tensor tensor, float[] values, long... shape) {
         if (hasHost(tensor)) {
@@ -154,7 +155,18 @@ public final class DeviceTensors implements AutoCloseable {
         }
     }
 
-    /** Reads a float32 tensor of this arena (of {@code count} elements) into a new array. */
+    /**
+     * The first value of a float32 tensor (a loss, a norm): a load from host memory for this
+     * arena's CPU tensors, a device-to-host copy otherwise.
+     */
+    public float readFloat(Tensor tensor) {
+        return hasHost(tensor) ? host(tensor).getFloat(0) : download(tensor, 1)[0];
+    }
+
+    /**
+     * Reads {@code count} floats of a float32 tensor into a new array: directly for this arena's CPU
+     * tensors, through a staging copy for any other tensor (another arena's, or on CUDA).
+     */
     public float[] download(Tensor tensor, int count) {
         if (hasHost(tensor)) {
             return HostFloats.get(host(tensor), count);

@@ -66,9 +66,7 @@ public final class GradientClipper implements AutoCloseable {
         if (squaredNorm == null) {
             return Double.NaN;
         }
-        DeviceTensors owner = parameters.arena();
-        float sq = owner.hasHost(squaredNorm) ? owner.host(squaredNorm).getFloat(0) : owner.download(squaredNorm, 1)[0];
-        return Math.sqrt(sq);
+        return Math.sqrt(parameters.arena().readFloat(squaredNorm));
     }
 
     @Override

@@ -114,8 +114,7 @@ public final class RegressionLoss {
 
     /** The loss as a Java number (a device-to-host copy on CUDA; free on the CPU). */
     public float valueOnHost() {
-        Tensor v = value();
-        return arena.hasHost(v) ? arena.host(v).getFloat(0) : arena.download(v, 1)[0];
+        return arena.readFloat(value());
     }
 
     /** {@code prediction - target} from the last {@link #compute()}, float32 [B] (TD errors). */
