@@ -36,6 +36,14 @@ public record BacktestResult(String name, int[] bars, double[] equity, double[] 
         return out;
     }
 
+    /** Whether a metric of {@link #metricsMap()} is a fraction, shown as a percentage in tables. */
+    public static boolean isFraction(String key) {
+        return switch (key) {
+            case "total_return", "cagr", "ann_vol", "max_drawdown", "exposure", "win_rate" -> true;
+            default -> false;
+        };
+    }
+
     /** Drawdown at each point: 1 - equity / running maximum. */
     public double[] drawdown() {
         double[] out = new double[equity.length];

@@ -167,11 +167,7 @@ public final class Report {
             if (!Double.isFinite(d)) {
                 return "n/a";
             }
-            boolean percent = switch (key) {
-                case "total_return", "cagr", "ann_vol", "max_drawdown", "exposure", "win_rate" -> true;
-                default -> false;
-            };
-            return percent ? String.format(Locale.ROOT, "%.2f%%", 100 * d) : String.format(Locale.ROOT, "%.3f", d);
+            return BacktestResult.isFraction(key) ? String.format(Locale.ROOT, "%.2f%%", 100 * d) : String.format(Locale.ROOT, "%.3f", d);
         }
         return escape(String.valueOf(value));
     }

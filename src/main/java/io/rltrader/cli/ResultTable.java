@@ -47,11 +47,9 @@ final class ResultTable {
         if (!Double.isFinite(d)) {
             return "n/a";
         }
-        return switch (key) {
-            case "total_return", "cagr", "ann_vol", "max_drawdown", "exposure", "win_rate" ->
-                String.format(Locale.ROOT, "%.2f%%", 100 * d);
-            case "fees_paid" -> String.format(Locale.ROOT, "%.2f", d);
-            default -> String.format(Locale.ROOT, "%.3f", d);
-        };
+        if (BacktestResult.isFraction(key)) {
+            return String.format(Locale.ROOT, "%.2f%%", 100 * d);
+        }
+        return String.format(Locale.ROOT, key.equals("fees_paid") ? "%.2f" : "%.3f", d);
     }
 }
