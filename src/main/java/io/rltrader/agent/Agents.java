@@ -117,8 +117,7 @@ public final class Agents {
         OffPolicyAgent.BoundPolicy policy;
         int observations;
         if (entry.onPolicyFactory() != null) {
-            OnPolicyAgent onPolicy = entry.algorithm().equals(PpoAgent.ALGORITHM) ? PpoAgent.load(dir)
-                : ReinforceAgent.load(dir);
+            OnPolicyAgent onPolicy = loadOnPolicy(name, dir);
             agent = onPolicy;
             observations = onPolicy.observationSize();
             requireObservations(dir, observations, expectedObservations, onPolicy);
@@ -212,6 +211,15 @@ public final class Agents {
     public static OffPolicyAgent create(String name, int observations, int actions, JsonNode settings,
                                         ComputeDevice device) {
         return entry(name).factory().create(observations, actions, settings, device);
+    }
+
+    /** Loads a checkpoint directory written by the on-policy agent {@code name} (on the CPU). */
+    public static OnPolicyAgent loadOnPolicy(String name, Path dir) {
+        Entry entry = entry(name);
+        if (entry.onPolicyFactory() == null) {
+            throw new IllegalArgumentException(name + " is not an on-policy agent");
+        }
+        return entry.algorithm().equals(PpoAgent.ALGORITHM) ? PpoAgent.load(dir) : ReinforceAgent.load(dir);
     }
 
     /** Loads a checkpoint directory written by an agent of {@code name}. */

@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code rltrader demo}: train on bundled real data, test out of sample against baselines, write a report. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -53,7 +53,7 @@ public final class DemoCommand implements Runnable {
         // 20-bar volatility), one bar per observation: with the default eight features and a window of
         // 4 the agent fits the training years and overtrades the held-out ones.
         RunSpec demo = new RunSpec("double-dqn", "discrete", "builtin:ttrc", null, 3000, null, 0.7, DEMO_FEATURES,
-            1, 256, "log-return", 100, 0.001, 0, "close", false, 10_000, steps, 8, seed, "cpu", 2_000, settings);
+            1, 256, "log-return", 100, 0.001, 0, "close", false, 10_000, steps, 8, seed, "cpu", 2_000, 0, settings);
         out.println("rltrader demo: training double-dqn on builtin:ttrc (first 70% of 1985-2006), " + steps
             + " transitions on 8 environment copies");
         out.flush();

@@ -16,24 +16,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code rltrader train}: train an agent on the train part of a series and save the run. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = {"Train an agent and save the run (config, log, checkpoint).",
         "Trains on the first --train-fraction of a series (real data or synthetic) and writes OUT/config.json,",
-        "OUT/train.jsonl and OUT/checkpoint/. The rest of the series stays held out for evaluate."})
+        "OUT/train.jsonl and OUT/checkpoint/. The rest of the series stays held out for evaluate.",
+        "The whole run is checkpointed every --checkpoint-interval transitions; 'train --resume OUT' continues",
+        "an interrupted run from there, exactly as if it had not stopped."})
 public final class TrainCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     RunFlags flags;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory to create.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory to create.")
     Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+        description = "Continue the interrupted run in DIR with its own config (no other run flags).")
+    Path resume;
 
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
@@ -43,8 +49,11 @@ public final class TrainCommand implements Runnable {
 
     /** The flags that define a run (everything but where it goes), shared with walkforward. */
     public static final class RunFlags {
-        @Option(names = "--agent", required = true, paramLabel = "NAME",
-            description = "Agent: ${COMPLETION-CANDIDATES}.", completionCandidates = AgentNames.class)
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec command;
+
+        @Option(names = "--agent", paramLabel = "NAME",
+            description = "Agent (required): ${COMPLETION-CANDIDATES}.", completionCandidates = AgentNames.class)
         String agent;
 
         @Option(names = "--data", paramLabel = "FILE", description = "CSV file or builtin:ttrc / builtin:eustockmarkets.")
@@ -63,8 +72,8 @@ public final class TrainCommand implements Runnable {
             description = "Environment: discrete (value-based agents, reinforce) or continuous (sac, td3); ppo takes either (default discrete).")
         String env;
 
-        @Option(names = "--steps", required = true, paramLabel = "N", description = "Transitions to collect (all env copies together).")
-        long steps;
+        @Option(names = "--steps", paramLabel = "N", description = "Transitions to collect, all env copies together (required).")
+        Long steps;
 
         @Option(names = "--envs", defaultValue = "8", paramLabel = "N", description = "Environment copies stepped together (default ${DEFAULT-VALUE}).")
         int envs;
@@ -109,7 +118,17 @@ public final class TrainCommand implements Runnable {
             description = "Transitions between train.jsonl lines (default ${DEFAULT-VALUE}).")
         long logInterval;
 
+        @Option(names = "--checkpoint-interval", defaultValue = "0", paramLabel = "N",
+            description = "Transitions between checkpoints of the whole run; 0: a tenth of --steps (default ${DEFAULT-VALUE}).")
+        long checkpointInterval;
+
         RunSpec spec() {
+            if (agent == null) {
+                throw new CommandLine.ParameterException(command.commandLine(), "Missing required option: '--agent=NAME'");
+            }
+            if (steps == null) {
+                throw new CommandLine.ParameterException(command.commandLine(), "Missing required option: '--steps=N'");
+            }
             String kind = Agents.continuous(agent) ? "continuous" : "discrete";
             if (env != null && agent.equals("ppo") && (env.equalsIgnoreCase("continuous") || env.equalsIgnoreCase("discrete"))) {
                 kind = env.toLowerCase(Locale.ROOT);
@@ -146,7 +165,7 @@ public final class TrainCommand implements Runnable {
             return new RunSpec(agent, kind, data, synthetic == null ? null : synthetic.toLowerCase(Locale.ROOT), bars, asset,
                 trainFraction, features == null ? FeatureMatrix.DEFAULT_FEATURES : features, window, episodeLength, reward,
                 rewardScale, m.cost, m.slippageBps, m.fill, m.allowShort, m.initialCash, steps, envs, seed, device,
-                logInterval, settings);
+                logInterval, checkpointInterval, settings);
         }
     }
 
@@ -160,14 +179,40 @@ public final class TrainCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        RunSpec run = flags.spec();
-        Progress progress = quiet ? null : new Progress(out, run.steps(), System.console() != null);
-        Training.run(run, this.out, progress == null ? null : progress::show);
-        if (progress != null) {
-            progress.finish();
+        Path directory;
+        if (resume != null) {
+            List<String> others = new ArrayList<>();
+            for (CommandLine.Model.OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+                if (!option.longestName().equals("--resume") && !option.longestName().equals("--quiet")) {
+                    others.add(option.longestName());
+                }
+            }
+            if (!others.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--resume continues a run with its own"
+                    + " config.json; remove " + String.join(", ", others));
+            }
+            RunSpec run = Training.readSpec(resume, "--resume");
+            Progress progress = quiet ? null : new Progress(out, run.steps(), System.console() != null);
+            Training.resume(resume, progress == null ? null : progress::show);
+            if (progress != null) {
+                progress.finish();
+            }
+            directory = resume;
+        } else {
+            if (this.out == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--out=DIR' (or --resume DIR to continue a run)");
+            }
+            RunSpec run = flags.spec();
+            Progress progress = quiet ? null : new Progress(out, run.steps(), System.console() != null);
+            Training.run(run, this.out, progress == null ? null : progress::show);
+            if (progress != null) {
+                progress.finish();
+            }
+            directory = this.out;
         }
-        out.println("run written to " + this.out + " (config.json, train.jsonl, checkpoint/); next: rltrader evaluate"
-            + " --checkpoint " + this.out);
+        out.println("run written to " + directory + " (config.json, train.jsonl, checkpoint/); next: rltrader evaluate"
+            + " --checkpoint " + directory);
         out.flush();
     }
 

@@ -1,5 +1,8 @@
 package io.rltrader.env;
 
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
+
 /**
  * Cash, positions and running totals of every account of a vectorized environment (one per env
  * copy, or one per agent in multi-agent environments), in float64 arrays allocated once, and the
@@ -263,5 +266,36 @@ public final class Accounts {
     /** Bars since the position was opened or changed side (0 when flat). */
     public int barsInPosition(int account) {
         return barsInPosition[account];
+    }
+
+    /** Every account's cash, positions and running totals, for run snapshots. */
+    void writeState(StateWriter out) {
+        out.doubles("cash", cash);
+        out.doubles("shares", shares);
+        out.doubles("entryPrice", entryPrice);
+        out.doubles("equity", equity);
+        out.doubles("fees", fees);
+        out.doubles("buyNotional", buyNotional);
+        out.doubles("sellNotional", sellNotional);
+        out.doubles("borrowCost", borrowCost);
+        out.ints("trades", trades);
+        out.ints("barsInPosition", barsInPosition);
+    }
+
+    void readState(StateReader in) {
+        copy(in.doubles("cash", cash.length), cash);
+        copy(in.doubles("shares", shares.length), shares);
+        copy(in.doubles("entryPrice", entryPrice.length), entryPrice);
+        copy(in.doubles("equity", equity.length), equity);
+        copy(in.doubles("fees", fees.length), fees);
+        copy(in.doubles("buyNotional", buyNotional.length), buyNotional);
+        copy(in.doubles("sellNotional", sellNotional.length), sellNotional);
+        copy(in.doubles("borrowCost", borrowCost.length), borrowCost);
+        System.arraycopy(in.ints("trades", trades.length), 0, trades, 0, trades.length);
+        System.arraycopy(in.ints("barsInPosition", barsInPosition.length), 0, barsInPosition, 0, accounts);
+    }
+
+    private static void copy(double[] from, double[] to) {
+        System.arraycopy(from, 0, to, 0, to.length);
     }
 }

@@ -1,5 +1,8 @@
 package io.rltrader.env;
 
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
+
 /**
  * The {@link VectorEnv} accessors every kind answers from its {@link TradingCore}. Kinds differ in
  * how they turn actions into orders ({@code step()}) and in their shape ({@code agents()},
@@ -52,5 +55,15 @@ abstract class CoreBackedEnv implements VectorEnv {
     @Override
     public final int lastRow() {
         return core().lastRow();
+    }
+
+    @Override
+    public final void writeState(StateWriter out) {
+        core().writeState(out);
+    }
+
+    @Override
+    public final void readState(StateReader in) {
+        core().readState(in);
     }
 }

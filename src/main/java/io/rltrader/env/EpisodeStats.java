@@ -1,5 +1,8 @@
 package io.rltrader.env;
 
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
+
 /**
  * Statistics of the last episode each row finished, kept when the row auto-resets so the caller
  * can read them after the step that ended it (the row's terminated or truncated flag is set).
@@ -109,5 +112,44 @@ public final class EpisodeStats {
     /** Whether the last episode terminated (ruin or end of data) rather than only being truncated. */
     public boolean terminated(int row) {
         return terminated[row];
+    }
+
+    /** The statistics of every row's last finished episode, for run snapshots. */
+    void writeState(StateWriter out) {
+        out.longs("completed", completed);
+        out.ints("length", length);
+        out.doubles("finalEquity", finalEquity);
+        out.doubles("finalCash", finalCash);
+        out.doubles("finalShares", finalShares);
+        out.doubles("totalReward", totalReward);
+        out.ints("trades", trades);
+        out.doubles("fees", fees);
+        out.doubles("buyNotional", buyNotional);
+        out.doubles("sellNotional", sellNotional);
+        out.doubles("borrowCost", borrowCost);
+        int[] flags = new int[terminated.length];
+        for (int row = 0; row < flags.length; row++) {
+            flags[row] = terminated[row] ? 1 : 0;
+        }
+        out.ints("terminated", flags);
+    }
+
+    void readState(StateReader in) {
+        int rows = completed.length;
+        System.arraycopy(in.longs("completed", rows), 0, completed, 0, rows);
+        System.arraycopy(in.ints("length", rows), 0, length, 0, rows);
+        System.arraycopy(in.doubles("finalEquity", rows), 0, finalEquity, 0, rows);
+        System.arraycopy(in.doubles("finalCash", rows), 0, finalCash, 0, rows);
+        System.arraycopy(in.doubles("finalShares", finalShares.length), 0, finalShares, 0, finalShares.length);
+        System.arraycopy(in.doubles("totalReward", rows), 0, totalReward, 0, rows);
+        System.arraycopy(in.ints("trades", rows), 0, trades, 0, rows);
+        System.arraycopy(in.doubles("fees", rows), 0, fees, 0, rows);
+        System.arraycopy(in.doubles("buyNotional", rows), 0, buyNotional, 0, rows);
+        System.arraycopy(in.doubles("sellNotional", rows), 0, sellNotional, 0, rows);
+        System.arraycopy(in.doubles("borrowCost", rows), 0, borrowCost, 0, rows);
+        int[] flags = in.ints("terminated", rows);
+        for (int row = 0; row < rows; row++) {
+            terminated[row] = flags[row] != 0;
+        }
     }
 }

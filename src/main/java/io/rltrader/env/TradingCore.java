@@ -4,6 +4,8 @@ import io.rltrader.data.FeatureMatrix;
 import io.rltrader.data.MarketData;
 import io.rltrader.data.RowRange;
 import io.rltrader.util.Rng;
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
 import java.util.List;
 import org.agrona.UnsafeApi;
@@ -442,5 +444,56 @@ final class TradingCore {
 
     double priceFactor(int env) {
         return priceFactor[env];
+    }
+
+    /**
+     * Everything that changes as the envs step: clocks, episode generators, reward accumulators,
+     * accounts, episode statistics and the step buffers (the observations the next actions are
+     * chosen from). Prices and features are not state: they come from the same data and config.
+     */
+    void writeState(StateWriter out) {
+        out.ints("cursor", cursor);
+        out.ints("steps", steps);
+        out.doubles("priceFactor", priceFactor);
+        for (int i = 0; i < envs; i++) {
+            out.rng("rng." + i, rngs[i]);
+        }
+        out.doubles("rewardSum", rewardSum);
+        out.doubles("sharpeMean", sharpeMean);
+        out.doubles("sharpeSecondMoment", sharpeSecondMoment);
+        accounts.writeState(out.prefixed("accounts."));
+        episodes.writeState(out.prefixed("episodes."));
+        out.bytes("observations", observations, 0, observations.capacity());
+        out.bytes("finalObservations", finalObservations, 0, finalObservations.capacity());
+        out.bytes("rewards", rewards, 0, rewards.capacity());
+        out.bytes("terminated", terminated, 0, terminated.capacity());
+        out.bytes("truncated", truncated, 0, truncated.capacity());
+    }
+
+    /** Restores what {@link #writeState} wrote for an env of the same configuration. */
+    void readState(StateReader in) {
+        int[] cursors = in.ints("cursor", envs);
+        for (int i = 0; i < envs; i++) {
+            if (cursors[i] < firstDecisionRow || cursors[i] > lastRow) {
+                throw new UserInputException("env state: env " + i + " is at bar " + cursors[i]
+                    + ", outside the decision bars " + firstDecisionRow + ".." + lastRow + " of this data");
+            }
+        }
+        System.arraycopy(cursors, 0, cursor, 0, envs);
+        System.arraycopy(in.ints("steps", envs), 0, steps, 0, envs);
+        System.arraycopy(in.doubles("priceFactor", envs), 0, priceFactor, 0, envs);
+        for (int i = 0; i < envs; i++) {
+            in.rng("rng." + i, rngs[i]);
+        }
+        System.arraycopy(in.doubles("rewardSum", rows), 0, rewardSum, 0, rows);
+        System.arraycopy(in.doubles("sharpeMean", rows), 0, sharpeMean, 0, rows);
+        System.arraycopy(in.doubles("sharpeSecondMoment", rows), 0, sharpeSecondMoment, 0, rows);
+        accounts.readState(in.prefixed("accounts."));
+        episodes.readState(in.prefixed("episodes."));
+        in.bytes("observations", observations, 0, observations.capacity());
+        in.bytes("finalObservations", finalObservations, 0, finalObservations.capacity());
+        in.bytes("rewards", rewards, 0, rewards.capacity());
+        in.bytes("terminated", terminated, 0, terminated.capacity());
+        in.bytes("truncated", truncated, 0, truncated.capacity());
     }
 }

@@ -1,5 +1,8 @@
 package io.rltrader.env;
 
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
+
 /**
  * N independent copies of a trading environment stepped in one call over preallocated off-heap
  * buffers ({@link StepBuffers}, layout in {@link StepBuffersDescriptor}). The caller writes actions
@@ -49,4 +52,18 @@ public interface VectorEnv {
 
     /** The last bar of the usable rows; reaching it terminates the episode. */
     int lastRow();
+
+    /**
+     * Writes everything that changes as the env steps (clocks, generators, accounts, the current
+     * observations), so that {@link #readState} on an env built from the same data and config
+     * continues exactly where this one stands. Envs that cannot do this say so.
+     */
+    default void writeState(StateWriter out) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot save its state");
+    }
+
+    /** Restores what {@link #writeState} wrote. */
+    default void readState(StateReader in) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot restore its state");
+    }
 }

@@ -1,6 +1,8 @@
 package io.rltrader.memory;
 
 import io.rltrader.util.Rng;
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -191,5 +193,23 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
 
     public Config config() {
         return config;
+    }
+
+    @Override
+    public void writeState(StateWriter out) {
+        store.writeState(out.prefixed("store."));
+        tree.writeState(out.prefixed("tree."));
+        out.doubles("maxRawPriority", maxRawPriority);
+        out.longs("samples", samples);
+        out.rng("rng", rng);
+    }
+
+    @Override
+    public void readState(StateReader in) {
+        store.readState(in.prefixed("store."));
+        tree.readState(in.prefixed("tree."));
+        maxRawPriority = in.scalarDouble("maxRawPriority");
+        samples = in.scalarLong("samples");
+        in.rng("rng", rng);
     }
 }

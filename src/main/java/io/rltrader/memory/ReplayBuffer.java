@@ -1,6 +1,8 @@
 package io.rltrader.memory;
 
 import io.rltrader.util.Rng;
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -109,5 +111,17 @@ public final class ReplayBuffer implements TransitionSink {
 
     public Config config() {
         return config;
+    }
+
+    @Override
+    public void writeState(StateWriter out) {
+        store.writeState(out.prefixed("store."));
+        out.rng("rng", rng);
+    }
+
+    @Override
+    public void readState(StateReader in) {
+        store.readState(in.prefixed("store."));
+        in.rng("rng", rng);
     }
 }

@@ -1,6 +1,8 @@
 package io.rltrader.memory;
 
 import io.rltrader.util.OffHeap;
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -336,5 +338,14 @@ public final class SumTree {
     /** Nodes in use on {@code level}: {@code size()} leaves, then a node per 8 (rounded up), up to the root's 1. */
     public int levelNodes(int level) {
         return levelNodes[level];
+    }
+
+    /** Every node (sums and minima), so a restored tree is bit-identical, not re-summed. */
+    public void writeState(StateWriter out) {
+        out.bytes("nodes", nodes, 0, nodes.capacity());
+    }
+
+    public void readState(StateReader in) {
+        in.bytes("nodes", nodes, 0, nodes.capacity());
     }
 }

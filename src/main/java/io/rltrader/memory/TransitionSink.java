@@ -1,5 +1,7 @@
 package io.rltrader.memory;
 
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -14,4 +16,10 @@ public interface TransitionSink {
 
     /** The store the steps land in. */
     TransitionStore store();
+
+    /** Writes the stored transitions and everything sampling depends on, for run snapshots. */
+    void writeState(StateWriter out);
+
+    /** Restores what {@link #writeState} wrote for a sink of the same configuration. */
+    void readState(StateReader in);
 }

@@ -1,6 +1,8 @@
 package io.rltrader.memory;
 
 import io.rltrader.util.OffHeap;
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -332,5 +334,27 @@ public final class TransitionStore implements TransitionSink {
                 + ") x [0, " + width + ")");
         }
         return slot * recordBytes + offset + element * Float.BYTES;
+    }
+
+    /** The written records and the ring's position; unwritten records are not state. */
+    @Override
+    public void writeState(StateWriter out) {
+        out.longs("rowsWritten", rowsWritten);
+        out.ints("newestRow", newestRow);
+        out.bytes("records", records, 0, rowsStored() * numEnvs * recordBytes);
+    }
+
+    @Override
+    public void readState(StateReader in) {
+        long written = in.scalarLong("rowsWritten");
+        int newest = in.ints("newestRow", 1)[0];
+        if (written < 0 || newest < -1 || newest >= rowCapacity || (written == 0) != (newest == -1)) {
+            throw new UserInputException("replay state: " + written + " rows written with newest row " + newest
+                + " does not fit a ring of " + rowCapacity + " rows");
+        }
+        int rowsStored = (int) Math.min(written, rowCapacity);
+        in.bytes("records", records, 0, rowsStored * numEnvs * recordBytes);
+        rowsWritten = written;
+        newestRow = newest;
     }
 }

@@ -123,21 +123,48 @@ public final class CheckpointFiles {
             step.accept("config written");
             DurableFiles.forceDirectory(incoming);
             step.accept("incoming forced");
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                // target is complete, so a leftover previous is garbage
-                DurableFiles.deleteRecursively(previous, step);
-                DurableFiles.moveAtomically(target, previous);
-                DurableFiles.forceDirectory(target.getParent());
-                step.accept("previous moved aside");
-            }
-            DurableFiles.moveAtomically(incoming, target);
-            DurableFiles.forceDirectory(target.getParent());
-            step.accept("incoming moved into place");
-            DurableFiles.deleteRecursively(previous, step);
-            DurableFiles.forceDirectory(target.getParent());
+            commit(target, incoming, previous, step);
         } catch (IOException e) {
             throw new UserInputException("checkpoint " + dir + ": cannot write: " + e, e);
         }
+    }
+
+    /**
+     * Moves {@code complete}, a directory whose files are all written and forced (for example a
+     * checkpoint {@link #write} finished, with more files added next to it), into place as
+     * {@code dir}, replacing the checkpoint there as a whole by the protocol of the class comment
+     * (steps 2 to 4). {@code complete} must be a sibling of {@code dir} (same file system).
+     */
+    public static void replace(Path dir, Path complete) {
+        Path target = dir.toAbsolutePath().normalize();
+        Path source = complete.toAbsolutePath().normalize();
+        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("checkpoint " + complete + " to move into place is not a directory");
+        }
+        if (!source.getParent().equals(target.getParent())) {
+            throw new IllegalArgumentException("checkpoint " + complete + " must be in the same directory as " + dir);
+        }
+        try {
+            DurableFiles.forceDirectory(source);
+            commit(target, source, sibling(target, PREVIOUS_SUFFIX), step -> { });
+        } catch (IOException e) {
+            throw new UserInputException("checkpoint " + dir + ": cannot write: " + e, e);
+        }
+    }
+
+    private static void commit(Path target, Path incoming, Path previous, Consumer<String> step) throws IOException {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            // target is complete, so a leftover previous is garbage
+            DurableFiles.deleteRecursively(previous, step);
+            DurableFiles.moveAtomically(target, previous);
+            DurableFiles.forceDirectory(target.getParent());
+            step.accept("previous moved aside");
+        }
+        DurableFiles.moveAtomically(incoming, target);
+        DurableFiles.forceDirectory(target.getParent());
+        step.accept("incoming moved into place");
+        DurableFiles.deleteRecursively(previous, step);
+        DurableFiles.forceDirectory(target.getParent());
     }
 
     /**
@@ -179,8 +206,12 @@ public final class CheckpointFiles {
         return new Checkpoint(committed, config, model, state);
     }
 
-    /** {@code dir} if it exists, else {@code dir.old}: the last checkpoint whose write completed. */
-    private static Path committedDirectory(Path dir) {
+    /**
+     * {@code dir} if it exists, else {@code dir.old}: the last checkpoint whose write completed.
+     *
+     * @throws UserInputException if neither exists
+     */
+    public static Path committedDirectory(Path dir) {
         if (Files.isDirectory(dir)) {
             return dir;
         }

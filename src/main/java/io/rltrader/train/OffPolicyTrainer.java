@@ -10,6 +10,8 @@ import io.rltrader.memory.TransitionSink;
 import io.rltrader.nn.Schedule;
 import io.rltrader.util.OffHeap;
 import io.rltrader.util.Rng;
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
 import java.util.function.Consumer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -43,9 +45,12 @@ public final class OffPolicyTrainer implements AutoCloseable {
     private final ActionSpec actionSpec;
     private final Rng warmUpRng;
     private long transitions;
+    private long vectorSteps;
     private long episodes;
     private double recentRewardSum;
     private long recentEpisodes;
+    /** The loss of the last update, as the finite check read it (NaN before the first update). */
+    private double lastLoss = Double.NaN;
 
     public OffPolicyTrainer(OffPolicyAgent agent, VectorEnv env) {
         this.agent = agent;
@@ -92,16 +97,31 @@ public final class OffPolicyTrainer implements AutoCloseable {
      * every {@code logInterval} transitions (and at the end) when it is not null.
      */
     public Progress run(long totalTransitions, long logInterval, Consumer<Progress> log) {
+        return run(totalTransitions, logInterval, log, 0, null);
+    }
+
+    /**
+     * As {@link #run(long, long, Consumer)}, and calls {@code checkpoint} each time the transition
+     * count passes a multiple of {@code checkpointInterval} (0: never), at the end of a loop
+     * iteration, where {@link #writeState} and the agent's checkpoint together capture the run.
+     * Log lines and checkpoints fall on multiples of their intervals counted from the trainer's
+     * first transition, and the exploration schedule spans the trainer's whole life (its first
+     * transition to the end of this call), so a trainer restored from a checkpoint and run to the
+     * same end repeats an uninterrupted run exactly.
+     */
+    public Progress run(long totalTransitions, long logInterval, Consumer<Progress> log, long checkpointInterval,
+                        Runnable checkpoint) {
         if (totalTransitions <= 0) {
             throw new UserInputException("training steps must be positive, got " + totalTransitions);
         }
-        Schedule exploration = agent.explorationSchedule(totalTransitions / rows);
-        long start = System.nanoTime();
-        long vectorSteps = 0;
-        long nextLog = logInterval > 0 ? transitions + logInterval : Long.MAX_VALUE;
-        long lastLogged = -1;
         long end = transitions + totalTransitions;
-        double epsilon = exploration.at(0);
+        Schedule exploration = agent.explorationSchedule(end / rows);
+        long start = System.nanoTime();
+        long begin = transitions;
+        long nextLog = nextMultiple(transitions, logInterval);
+        long nextCheckpoint = checkpoint == null ? Long.MAX_VALUE : nextMultiple(transitions, checkpointInterval);
+        long lastLogged = -1;
+        double epsilon = exploration.at(vectorSteps);
         int obsBytes = rows * buffers.observationSize() * Float.BYTES;
         while (transitions < end) {
             epsilon = exploration.at(vectorSteps);
@@ -132,12 +152,16 @@ public final class OffPolicyTrainer implements AutoCloseable {
                 }
             }
             if (log != null && transitions >= nextLog) {
-                log.accept(progress(epsilon, start));
+                log.accept(progress(epsilon, start, begin));
                 lastLogged = transitions;
-                nextLog += logInterval;
+                nextLog = nextMultiple(transitions, logInterval);
+            }
+            if (transitions >= nextCheckpoint && transitions < end) {
+                checkpoint.run();
+                nextCheckpoint = nextMultiple(transitions, checkpointInterval);
             }
         }
-        Progress last = progress(epsilon, start);
+        Progress last = progress(epsilon, start, begin);
         if (log != null && lastLogged < transitions) {
             log.accept(last);
         }
@@ -150,8 +174,9 @@ public final class OffPolicyTrainer implements AutoCloseable {
      */
     private void checkFinite() {
         float loss = agent.lastLoss();
+        lastLoss = loss;
         if (!Float.isFinite(loss)) {
-            throw new UserInputException("training stopped at update " + agent.updates() + " (transition "
+            throw new NumericFault("training stopped at update " + agent.updates() + " (transition "
                 + transitions + "): the loss is " + loss + "; lower the learning rate, clip gradients"
                 + " (maxGradNorm) or check the data for extreme values");
         }
@@ -174,13 +199,51 @@ public final class OffPolicyTrainer implements AutoCloseable {
         }
     }
 
-    private Progress progress(double epsilon, long startNanos) {
+    private Progress progress(double epsilon, long startNanos, long begin) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         double meanReward = recentEpisodes == 0 ? Double.NaN : recentRewardSum / recentEpisodes;
         recentEpisodes = 0;
         recentRewardSum = 0;
-        return new Progress(transitions, agent.updates(), episodes, meanReward,
-            agent.updates() == 0 ? Double.NaN : agent.lastLoss(), epsilon, seconds > 0 ? transitions / seconds : 0);
+        return new Progress(transitions, agent.updates(), episodes, meanReward, lastLoss, epsilon,
+            seconds > 0 ? (transitions - begin) / seconds : 0);
+    }
+
+    /** The first multiple of {@code interval} above {@code count}; never for a non-positive interval. */
+    static long nextMultiple(long count, long interval) {
+        return interval > 0 ? (count / interval + 1) * interval : Long.MAX_VALUE;
+    }
+
+    /**
+     * The loop's counters, the warm-up generator, the replay memory and the environment: with the
+     * agent's own checkpoint, everything a restored trainer needs to continue exactly.
+     */
+    public void writeState(StateWriter out) {
+        StateWriter trainer = out.prefixed("trainer.");
+        trainer.longs("counters", transitions, vectorSteps, episodes, recentEpisodes);
+        trainer.doubles("recentRewardSum", recentRewardSum);
+        trainer.doubles("lastLoss", lastLoss);
+        trainer.rng("warmUpRng", warmUpRng);
+        sink.writeState(out.prefixed("replay."));
+        env.writeState(out.prefixed("env."));
+    }
+
+    /** Restores what {@link #writeState} wrote, into a trainer built from the same agent and env config. */
+    public void readState(StateReader in) {
+        StateReader trainer = in.prefixed("trainer.");
+        long[] counters = trainer.longs("counters", 4);
+        if (counters[0] < 0 || counters[0] != counters[1] * rows) {
+            throw new UserInputException("run state: " + counters[0] + " transitions after " + counters[1]
+                + " steps of " + rows + " envs do not add up; the state belongs to another configuration");
+        }
+        sink.readState(in.prefixed("replay."));
+        env.readState(in.prefixed("env."));
+        trainer.rng("warmUpRng", warmUpRng);
+        recentRewardSum = trainer.scalarDouble("recentRewardSum");
+        lastLoss = trainer.scalarDouble("lastLoss");
+        transitions = counters[0];
+        vectorSteps = counters[1];
+        episodes = counters[2];
+        recentEpisodes = counters[3];
     }
 
     public long transitions() {

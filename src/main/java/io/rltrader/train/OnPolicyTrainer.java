@@ -5,6 +5,8 @@ import io.rltrader.env.StepBuffers;
 import io.rltrader.env.VectorEnv;
 import io.rltrader.memory.RolloutBuffer;
 import io.rltrader.util.OffHeap;
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
 import java.util.function.Consumer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -67,20 +69,40 @@ public final class OnPolicyTrainer implements AutoCloseable {
      * calling {@code log} after every {@code logInterval} transitions (and at the end) when not null.
      */
     public Progress run(long totalTransitions, long logInterval, Consumer<Progress> log) {
+        return run(totalTransitions, logInterval, log, 0, null);
+    }
+
+    /**
+     * As {@link #run(long, long, Consumer)}, and calls {@code checkpoint} after the first update at
+     * or past each multiple of {@code checkpointInterval} transitions (0: never), between rollouts,
+     * where {@link #writeState} and the agent's checkpoint together capture the run. Log lines and
+     * checkpoints fall on multiples of their intervals counted from the trainer's first transition,
+     * and the learning-rate schedule spans the trainer's whole life (its first transition to the end
+     * of this call), so a trainer restored from a checkpoint and run to the same end repeats an
+     * uninterrupted run exactly.
+     */
+    public Progress run(long totalTransitions, long logInterval, Consumer<Progress> log, long checkpointInterval,
+                        Runnable checkpoint) {
         if (totalTransitions <= 0) {
             throw new UserInputException("training steps must be positive, got " + totalTransitions);
         }
         long start = System.nanoTime();
         long begin = transitions;
         long end = transitions + totalTransitions;
-        long nextLog = logInterval > 0 ? transitions + logInterval : Long.MAX_VALUE;
+        long nextLog = OffPolicyTrainer.nextMultiple(transitions, logInterval);
+        long nextCheckpoint = checkpoint == null ? Long.MAX_VALUE
+            : OffPolicyTrainer.nextMultiple(transitions, checkpointInterval);
         while (transitions < end) {
-            agent.setProgressRemaining(1.0 - (double) (transitions - begin) / totalTransitions);
+            agent.setProgressRemaining(1.0 - (double) transitions / end);
             collect();
             agent.update();
             if (log != null && transitions >= nextLog) {
                 log.accept(progress(start, begin));
-                nextLog += logInterval;
+                nextLog = OffPolicyTrainer.nextMultiple(transitions, logInterval);
+            }
+            if (transitions >= nextCheckpoint && transitions < end) {
+                checkpoint.run();
+                nextCheckpoint = OffPolicyTrainer.nextMultiple(transitions, checkpointInterval);
             }
         }
         Progress last = progress(start, begin);
@@ -132,6 +154,34 @@ public final class OnPolicyTrainer implements AutoCloseable {
 
     public long transitions() {
         return transitions;
+    }
+
+    /**
+     * The loop's counters, the rollout's minibatch generator and the environment, taken between
+     * rollouts: with the agent's own checkpoint, everything a restored trainer needs to continue.
+     */
+    public void writeState(StateWriter out) {
+        StateWriter trainer = out.prefixed("trainer.");
+        trainer.longs("counters", transitions, episodes, recentEpisodes);
+        trainer.doubles("recentRewardSum", recentRewardSum);
+        rollout.writeState(out.prefixed("rollout."));
+        env.writeState(out.prefixed("env."));
+    }
+
+    /** Restores what {@link #writeState} wrote, into a trainer built from the same agent and env config. */
+    public void readState(StateReader in) {
+        StateReader trainer = in.prefixed("trainer.");
+        long[] counters = trainer.longs("counters", 3);
+        if (counters[0] < 0 || counters[0] % rows != 0) {
+            throw new UserInputException("run state: " + counters[0] + " transitions is not a whole number of steps of "
+                + rows + " envs; the state belongs to another configuration");
+        }
+        rollout.readState(in.prefixed("rollout."));
+        env.readState(in.prefixed("env."));
+        recentRewardSum = trainer.scalarDouble("recentRewardSum");
+        transitions = counters[0];
+        episodes = counters[1];
+        recentEpisodes = counters[2];
     }
 
     @Override

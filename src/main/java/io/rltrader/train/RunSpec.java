@@ -36,12 +36,15 @@ import java.util.Locale;
  * @param seed           run seed
  * @param device         cpu, cuda or cuda:N
  * @param logInterval    transitions between train.jsonl lines
+ * @param checkpointInterval transitions between checkpoints of the whole run (0 when given:
+ *                       a tenth of the steps, at least one log interval)
  * @param settings       the agent's resolved settings
  */
 public record RunSpec(String agent, String env, String data, String synthetic, int syntheticBars, String asset, double trainFraction,
                       List<String> features, int window, int episodeLength, String reward, double rewardScale,
                       double cost, double slippageBps, String fill, boolean allowShort, double initialCash, long steps,
-                      int envs, long seed, String device, long logInterval, ObjectNode settings) {
+                      int envs, long seed, String device, long logInterval, long checkpointInterval,
+                      ObjectNode settings) {
 
     public RunSpec {
         if (!"discrete".equals(env) && !"continuous".equals(env)) {
@@ -77,6 +80,13 @@ public record RunSpec(String agent, String env, String data, String synthetic, i
         }
         if (logInterval <= 0) {
             throw new UserInputException("--log-interval " + logInterval + ": expected a positive number of transitions");
+        }
+        if (checkpointInterval < 0) {
+            throw new UserInputException("--checkpoint-interval " + checkpointInterval
+                + ": expected a positive number of transitions (0: a tenth of the run)");
+        }
+        if (checkpointInterval == 0) {
+            checkpointInterval = Math.max(logInterval, (steps + 9) / 10);
         }
         if (syntheticBars < 100) {
             throw new UserInputException("--bars " + syntheticBars + ": expected at least 100 bars");

@@ -19,15 +19,15 @@ import io.rltrader.env.EnvConfig;
 import io.rltrader.env.MarketConfig;
 import io.rltrader.env.RewardConfig;
 import io.rltrader.env.VectorEnv;
+import io.rltrader.nn.CheckpointFiles;
+import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.NativeRuntime;
 import io.rltrader.util.DurableFiles;
+import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -45,9 +45,10 @@ public final class Training {
     public static final String CONFIG_FILE = "config.json";
     public static final String LOG_FILE = "train.jsonl";
     public static final String CHECKPOINT_DIR = "checkpoint";
+    /** Suffix of the directory a periodic checkpoint is assembled in before it moves into place. */
+    static final String STAGING_SUFFIX = ".staging";
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper LINES = new ObjectMapper();
 
     /** Data, traded asset, features and split of a spec. */
     public record Prepared(MarketData data, MarketData.Asset asset, FeatureMatrix features, TimeSplits.Split split) {
@@ -127,25 +128,28 @@ public final class Training {
             .withReward(reward(spec)));
     }
 
-    /**
-     * Trains as {@code spec} says into {@code out}, reporting each log line to {@code progress} (may
-     * be null). Refuses a directory that already holds a run.
-     */
     /** A progress line of either trainer, for display. */
     public record Line(long transitions, double meanEpisodeReward, double loss, double exploration,
                        double transitionsPerSecond) {
     }
 
+    /**
+     * Trains as {@code spec} says into {@code out}, reporting each log line to {@code progress} (may
+     * be null). Refuses a directory that already holds a run. Every {@code spec.checkpointInterval()}
+     * transitions the run is checkpointed as a whole ({@code checkpoint/}: the agent, plus
+     * {@value RunState#FILE} with the loop, env and memory state), so that {@link #resume} can
+     * continue it after a crash exactly as if it had not stopped.
+     */
     public static void run(RunSpec spec, Path out, Consumer<Line> progress) {
         if (Files.exists(out.resolve(CONFIG_FILE))) {
             throw new UserInputException("--out " + out + " already holds a run (" + CONFIG_FILE
-                + "); choose a new directory or delete it");
+                + "); choose a new directory, delete it, or continue it with --resume " + out);
         }
         NativeRuntime.init();
         Prepared prepared = prepare(spec);
         VectorEnv env = trainingEnv(spec, prepared);
         // Everything a user can get wrong (device, settings) fails here, before anything is written.
-        io.rltrader.nn.ComputeDevice device = NativeRuntime.device(spec.device());
+        ComputeDevice device = NativeRuntime.device(spec.device());
         if (Agents.onPolicy(spec.agent())) {
             Agents.createOnPolicy(spec.agent(), env.observationSize(), actionSize(spec), spec.envs(),
                 spec.env().equals("continuous"), spec.settings()).close();
@@ -158,48 +162,116 @@ public final class Training {
         } catch (IOException e) {
             throw new UserInputException("--out " + out + ": cannot write (" + e.getMessage() + ")");
         }
-        Path log = out.resolve(LOG_FILE);
-        try (BufferedWriter writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            Consumer<Map<String, Object>> append = line -> {
-                try {
-                    writer.write(LINES.writeValueAsString(line));
-                    writer.newLine();
-                    writer.flush();
-                } catch (IOException e) {
-                    throw new UserInputException("cannot append to " + log + " (" + e.getMessage() + ")");
-                }
-            };
+        train(spec, out, env, device, null, progress);
+    }
+
+    /**
+     * Continues the interrupted run in {@code out} from its last checkpoint with the run's own
+     * config: train.jsonl is cut back to the lines written before that checkpoint, the agent, env,
+     * memory and loop are restored, and the run goes on to its planned steps. The result (weights,
+     * checkpoint files, train.jsonl apart from wall-clock fields) is bit-identical to a run that was
+     * never interrupted. A run killed before its first checkpoint starts over. Returns the run's spec.
+     */
+    public static RunSpec resume(Path out, Consumer<Line> progress) {
+        RunSpec spec = readSpec(out, "--resume");
+        Path checkpoint = out.resolve(CHECKPOINT_DIR);
+        Path committed = null;
+        if (Files.exists(checkpoint) || Files.exists(out.resolve(CHECKPOINT_DIR + CheckpointFiles.PREVIOUS_SUFFIX))) {
+            committed = CheckpointFiles.committedDirectory(checkpoint);
+            if (!Files.isRegularFile(committed.resolve(RunState.FILE))) {
+                throw new UserInputException("--resume " + out + ": the run is complete (its checkpoint holds the"
+                    + " final agent, " + spec.steps() + " transitions); nothing to resume");
+            }
+        }
+        NativeRuntime.init();
+        Prepared prepared = prepare(spec);
+        VectorEnv env = trainingEnv(spec, prepared);
+        train(spec, out, env, NativeRuntime.device(spec.device()), committed, progress);
+        return spec;
+    }
+
+    /**
+     * The training loop of a run directory whose config.json is written: fresh when
+     * {@code resumeFrom} is null, else from that committed checkpoint directory.
+     */
+    private static void train(RunSpec spec, Path out, VectorEnv env, ComputeDevice device, Path resumeFrom,
+                              Consumer<Line> progress) {
+        RunState.Reader state = resumeFrom == null ? null : new RunState.Reader(resumeFrom.resolve(RunState.FILE));
+        try (RunLog log = RunLog.open(out.resolve(LOG_FILE), state == null ? 0 : state.scalarLong("log.bytes"))) {
             if (Agents.onPolicy(spec.agent())) {
-                try (OnPolicyAgent agent = Agents.createOnPolicy(spec.agent(), env.observationSize(), actionSize(spec),
-                        spec.envs(), spec.env().equals("continuous"), spec.settings());
+                try (OnPolicyAgent agent = resumeFrom == null
+                        ? Agents.createOnPolicy(spec.agent(), env.observationSize(), actionSize(spec), spec.envs(),
+                            spec.env().equals("continuous"), spec.settings())
+                        : Agents.loadOnPolicy(spec.agent(), resumeFrom);
                      OnPolicyTrainer trainer = new OnPolicyTrainer(agent, env)) {
-                    trainer.run(spec.steps(), spec.logInterval(), p -> {
-                        append.accept(logLine(p));
+                    if (state != null) {
+                        trainer.readState(state);
+                    }
+                    Runnable checkpoint = () -> checkpoint(out, agent::save, trainer::writeState, log,
+                        trainer.transitions());
+                    guard(out, () -> trainer.run(spec.steps() - trainer.transitions(), spec.logInterval(), p -> {
+                        log.append(logLine(p));
                         if (progress != null) {
                             progress.accept(new Line(p.transitions(), p.meanEpisodeReward(),
                                 p.lastUpdate() == null ? Double.NaN : p.lastUpdate().policyLoss(), Double.NaN,
                                 p.transitionsPerSecond()));
                         }
-                    });
+                    }, spec.checkpointInterval(), checkpoint));
+                    log.force();
                     agent.save(out.resolve(CHECKPOINT_DIR));
                 }
             } else {
-                try (OffPolicyAgent agent = Agents.create(spec.agent(), env.observationSize(), actionSize(spec),
-                        spec.settings(), device);
+                try (OffPolicyAgent agent = resumeFrom == null
+                        ? Agents.create(spec.agent(), env.observationSize(), actionSize(spec), spec.settings(), device)
+                        : Agents.load(spec.agent(), resumeFrom, device);
                      OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
-                    trainer.run(spec.steps(), spec.logInterval(), p -> {
-                        append.accept(logLine(p));
+                    if (state != null) {
+                        trainer.readState(state);
+                    }
+                    Runnable checkpoint = () -> checkpoint(out, agent::save, trainer::writeState, log,
+                        trainer.transitions());
+                    guard(out, () -> trainer.run(spec.steps() - trainer.transitions(), spec.logInterval(), p -> {
+                        log.append(logLine(p));
                         if (progress != null) {
                             progress.accept(new Line(p.transitions(), p.meanEpisodeReward(), p.loss(), p.epsilon(),
                                 p.transitionsPerSecond()));
                         }
-                    });
+                    }, spec.checkpointInterval(), checkpoint));
+                    log.force();
                     agent.save(out.resolve(CHECKPOINT_DIR));
                 }
             }
-        } catch (IOException e) {
-            throw new UserInputException("cannot write " + log + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Writes the agent and the run state into {@code checkpoint.staging}, then moves that directory
+     * into place as {@code checkpoint} as a whole ({@link CheckpointFiles#replace}), so a kill at any
+     * moment leaves the previous checkpoint or this one. train.jsonl is forced first and its length
+     * recorded, so a resume cuts it back to the lines this checkpoint had seen.
+     */
+    private static void checkpoint(Path out, Consumer<Path> saveAgent, Consumer<StateWriter> saveRun, RunLog log,
+                                   long transitions) {
+        long logBytes = log.force();
+        Path staging = out.resolve(CHECKPOINT_DIR + STAGING_SUFFIX);
+        saveAgent.accept(staging);
+        RunState.Writer state = new RunState.Writer();
+        saveRun.accept(state);
+        state.longs("log.bytes", logBytes);
+        state.file.metadata("transitions", Long.toString(transitions));
+        state.file.writeAtomically(staging.resolve(RunState.FILE));
+        CheckpointFiles.replace(out.resolve(CHECKPOINT_DIR), staging);
+    }
+
+    /** Adds the last good checkpoint to a numeric fault's message. */
+    private static void guard(Path out, Runnable training) {
+        try {
+            training.run();
+        } catch (NumericFault fault) {
+            Path checkpoint = out.resolve(CHECKPOINT_DIR);
+            String last = Files.exists(checkpoint) ? "; the last good checkpoint is " + checkpoint
+                + " (evaluate it with rltrader evaluate --checkpoint " + out + ")" : "; no checkpoint was written yet";
+            throw new NumericFault(fault.getMessage() + last);
         }
     }
 
@@ -243,9 +315,14 @@ public final class Training {
 
     /** Reads a run directory's spec. */
     public static RunSpec readSpec(Path run) {
+        return readSpec(run, "--checkpoint");
+    }
+
+    /** Reads a run directory's spec; errors name the directory as {@code flag} gave it. */
+    public static RunSpec readSpec(Path run, String flag) {
         Path file = run.resolve(CONFIG_FILE);
         if (!Files.isRegularFile(file)) {
-            throw new UserInputException("--checkpoint " + run + ": no " + CONFIG_FILE
+            throw new UserInputException(flag + " " + run + ": no " + CONFIG_FILE
                 + " (expected the --out directory of 'rltrader train')");
         }
         try {
