@@ -1,7 +1,5 @@
 package io.rltrader.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +12,6 @@ import io.rltrader.util.UserInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -96,7 +93,7 @@ class ResumeTest {
             "the interrupted log has lines past the checkpoint, which resume must drop");
         Training.resume(broken, null);
 
-        assertSameRun(whole, broken);
+        ResumeChecks.assertSameRun(whole, broken);
         assertFalse(Files.exists(broken.resolve("checkpoint").resolve(RunState.FILE)),
             "the final checkpoint is the agent alone");
         UserInputException again = assertThrows(UserInputException.class, () -> Training.resume(broken, null));
@@ -114,7 +111,7 @@ class ResumeTest {
         }));
         assertFalse(Files.exists(broken.resolve("checkpoint")));
         Training.resume(broken, null);
-        assertSameRun(whole, broken);
+        ResumeChecks.assertSameRun(whole, broken);
     }
 
     @Test
@@ -135,7 +132,7 @@ class ResumeTest {
             }
         }));
         Training.resume(broken, null);
-        assertSameRun(whole, broken);
+        ResumeChecks.assertSameRun(whole, broken);
     }
 
     @Test
@@ -160,25 +157,5 @@ class ResumeTest {
         Files.write(broken.resolve("checkpoint").resolve(RunState.FILE), new byte[] {1, 2, 3});
         UserInputException corrupt = assertThrows(UserInputException.class, () -> Training.resume(broken, null));
         assertTrue(corrupt.getMessage().contains(RunState.FILE), corrupt.getMessage());
-    }
-
-    /** Same checkpoint bytes and the same log apart from the wall-clock throughput. */
-    static void assertSameRun(Path expected, Path actual) throws IOException {
-        for (String file : List.of("checkpoint/model.safetensors", "checkpoint/state.safetensors",
-                "checkpoint/config.json", "config.json")) {
-            assertArrayEquals(Files.readAllBytes(expected.resolve(file)), Files.readAllBytes(actual.resolve(file)), file);
-        }
-        assertEquals(withoutWallClock(expected.resolve(Training.LOG_FILE)), withoutWallClock(actual.resolve(Training.LOG_FILE)),
-            "train.jsonl");
-    }
-
-    static List<String> withoutWallClock(Path log) throws IOException {
-        List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(log)) {
-            ObjectNode node = (ObjectNode) JSON.readTree(line);
-            node.remove("transitions_per_s");
-            lines.add(node.toString());
-        }
-        return lines;
     }
 }
