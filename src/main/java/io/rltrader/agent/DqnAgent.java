@@ -3,6 +3,7 @@ package io.rltrader.agent;
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Adam;
 import io.rltrader.nn.Binding;
+import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.GradientClipper;
@@ -10,11 +11,10 @@ import io.rltrader.nn.LayerPass;
 import io.rltrader.nn.NativeConstants;
 import io.rltrader.nn.NativeRuntime;
 import io.rltrader.nn.RegressionLoss;
+import io.rltrader.nn.SafeTensorsFile;
 import io.rltrader.nn.Schedule;
 import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
-import io.rltrader.nn.CheckpointFiles;
-import io.rltrader.nn.SafeTensorsFile;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -326,6 +326,15 @@ public final class DqnAgent implements OffPolicyAgent {
     }
 
     /** The global gradient norm before clipping in the last update, or NaN without clipping. */
+    @Override
+    public String nonFiniteTerm() {
+        return FiniteTerms.first("TD loss", lastLoss(), "gradient norm", clipped() ? lastGradientNorm() : 0);
+    }
+
+    private boolean clipped() {
+        return clipper != null;
+    }
+
     public double lastGradientNorm() {
         return clipper == null ? Double.NaN : clipper.lastNorm();
     }

@@ -273,6 +273,15 @@ public final class IqnAgent implements OffPolicyAgent {
     }
 
     /** The global gradient norm before clipping in the last update, or NaN without clipping. */
+    @Override
+    public String nonFiniteTerm() {
+        return FiniteTerms.first("quantile Huber loss", lastLoss(), "gradient norm", clipped() ? lastGradientNorm() : 0);
+    }
+
+    private boolean clipped() {
+        return optimization.clipped();
+    }
+
     public double lastGradientNorm() {
         return optimization.lastGradientNorm();
     }

@@ -58,6 +58,17 @@ public interface OffPolicyAgent extends AutoCloseable {
 
     float lastLoss();
 
+    /**
+     * Null when every loss term and gradient norm of the last update is finite; otherwise the first
+     * that is not, by name ({@code "TD loss = NaN"}, {@code "gradient norm = Infinity"}), for the
+     * training loop's fault check. Gradient norms are checked where the agent computes them for
+     * clipping; elsewhere a non-finite gradient shows in a loss at the next update at the latest.
+     * Reads a few scalars (from host memory on the CPU).
+     */
+    default String nonFiniteTerm() {
+        return FiniteTerms.first("loss", lastLoss());
+    }
+
     BoundPolicy policy(UnsafeBuffer observationRows, int rows);
 
     /** Writes a checkpoint directory from which the agent's {@code load} resumes bit-identically. */

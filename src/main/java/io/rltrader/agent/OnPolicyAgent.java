@@ -105,6 +105,13 @@ public interface OnPolicyAgent extends AutoCloseable {
     /** What the last {@link #update()} measured. */
     UpdateStats lastUpdate();
 
+    /**
+     * Null when every loss term and gradient norm of the last update is finite; otherwise the first
+     * that is not, by name ({@code "value loss = NaN"}), for the training loop's fault check.
+     * Allocates nothing.
+     */
+    String nonFiniteTerm();
+
     @Override
     void close();
 

@@ -116,6 +116,11 @@ final class PolicyGradientCore implements AutoCloseable {
         return varR > 0 ? 1 - varE / varR : Double.NaN;
     }
 
+    /** The gradient norm before clipping of the last optimizer step; 0 without clipping (not computed). */
+    double lastGradientNorm() {
+        return clipper == null ? 0 : clipper.lastNorm();
+    }
+
     void save(Path dir, String algorithm, Object config) {
         ObjectNode meta = AgentCheckpoints.JSON.createObjectNode();
         meta.put("observations", net.observations);

@@ -363,6 +363,12 @@ public final class PpoAgent implements OnPolicyAgent {
     }
 
     @Override
+    public String nonFiniteTerm() {
+        String loss = FiniteTerms.first("policy loss", sumPolicyLoss, "value loss", sumValueLoss, "entropy", sumEntropy);
+        return loss != null ? loss : FiniteTerms.first("gradient norm", core.lastGradientNorm());
+    }
+
+    @Override
     public UpdateStats lastUpdate() {
         double n = minibatches;
         return new UpdateStats(sumPolicyLoss / n, sumValueLoss / n, sumEntropy / n, sumKl / n, sumClipFraction / n,

@@ -207,6 +207,14 @@ public final class ReinforceAgent implements OnPolicyAgent {
     }
 
     @Override
+    public String nonFiniteTerm() {
+        String loss = FiniteTerms.first("policy loss", core.arena.host(policyLossOut).getFloat(0),
+            "value loss", valueLoss == null ? 0 : valueLoss.valueOnHost(),
+            "entropy", core.arena.host(entropyOut).getFloat(0));
+        return loss != null ? loss : FiniteTerms.first("gradient norm", core.lastGradientNorm());
+    }
+
+    @Override
     public UpdateStats lastUpdate() {
         return new UpdateStats(core.arena.host(policyLossOut).getFloat(0),
             valueLoss == null ? Double.NaN : valueLoss.valueOnHost(), core.arena.host(entropyOut).getFloat(0),

@@ -215,6 +215,11 @@ public final class Td3Agent implements OffPolicyAgent {
 
     /** The critic loss of the last update (a device-to-host read on CUDA). */
     @Override
+    public String nonFiniteTerm() {
+        return critics.nonFiniteTerm();
+    }
+
+    @Override
     public float lastLoss() {
         return critics.lastLoss();
     }

@@ -187,6 +187,11 @@ final class TwinCritics implements AutoCloseable {
     }
 
     /** The critic loss of the last {@link #update} (a device-to-host read on CUDA). */
+    /** The first non-finite critic loss of the last update, or null. */
+    String nonFiniteTerm() {
+        return FiniteTerms.first("critic 1 loss", loss1.valueOnHost(), "critic 2 loss", loss2.valueOnHost());
+    }
+
     float lastLoss() {
         return loss1.valueOnHost() + loss2.valueOnHost();
     }

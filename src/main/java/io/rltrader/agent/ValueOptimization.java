@@ -46,6 +46,10 @@ final class ValueOptimization implements AutoCloseable {
     }
 
     /** The global gradient norm before clipping in the last update, or NaN without clipping. */
+    boolean clipped() {
+        return clipper != null;
+    }
+
     double lastGradientNorm() {
         return clipper == null ? Double.NaN : clipper.lastNorm();
     }

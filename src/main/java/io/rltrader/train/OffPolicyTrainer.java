@@ -169,15 +169,16 @@ public final class OffPolicyTrainer implements AutoCloseable {
     }
 
     /**
-     * Stops at the first non-finite loss, naming the update: training on from a NaN would only
-     * spread it into every weight. Reading the loss is a load from host memory on the CPU.
+     * Stops at the first update with a non-finite loss term or gradient norm, naming the update and
+     * the term: training on from a NaN would only spread it into every weight. On the CPU this reads
+     * a few floats from host memory.
      */
     private void checkFinite() {
-        float loss = agent.lastLoss();
-        lastLoss = loss;
-        if (!Float.isFinite(loss)) {
+        lastLoss = agent.lastLoss();
+        String fault = agent.nonFiniteTerm();
+        if (fault != null) {
             throw new NumericFault("training stopped at update " + agent.updates() + " (transition "
-                + transitions + "): the loss is " + loss + "; lower the learning rate, clip gradients"
+                + transitions + "): the " + fault + "; lower the learning rate, clip gradients"
                 + " (maxGradNorm) or check the data for extreme values");
         }
     }

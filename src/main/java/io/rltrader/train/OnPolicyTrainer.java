@@ -96,6 +96,7 @@ public final class OnPolicyTrainer implements AutoCloseable {
             agent.setProgressRemaining(1.0 - (double) transitions / end);
             collect();
             agent.update();
+            checkFinite();
             if (log != null && transitions >= nextLog) {
                 log.accept(progress(start, begin));
                 nextLog = OffPolicyTrainer.nextMultiple(transitions, logInterval);
@@ -141,6 +142,16 @@ public final class OnPolicyTrainer implements AutoCloseable {
         rollout.addStep(previousObservations, policy.actions(), policy.logProbs(), policy.values(),
             buffers.rewards(), buffers.terminated(), buffers.truncated(), truncationValues);
         transitions += rows;
+    }
+
+    /** As the off-policy loop: stops at the first update with a non-finite loss term or gradient norm. */
+    private void checkFinite() {
+        String fault = agent.nonFiniteTerm();
+        if (fault != null) {
+            throw new NumericFault("training stopped at update " + agent.updates() + " (transition "
+                + transitions + "): the " + fault + "; lower the learning rate, clip gradients"
+                + " (maxGradNorm) or check the data for extreme values");
+        }
     }
 
     private Progress progress(long startNanos, long begin) {
