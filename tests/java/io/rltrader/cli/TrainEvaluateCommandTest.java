@@ -156,6 +156,22 @@ class TrainEvaluateCommandTest {
         Result again = train(run);
         assertEquals(1, again.code());
         assertTrue(again.err().contains("already holds a run"), again.err());
+
+        Result complete = run("train", "--resume", run.toString(), "--quiet");
+        assertEquals(1, complete.code());
+        assertTrue(complete.err().contains("the run is complete"), complete.err());
+        Result mixed = run("train", "--resume", run.toString(), "--steps", "10");
+        assertEquals(2, mixed.code());
+        assertTrue(mixed.err().contains("remove --steps"), mixed.err());
+        Result noOut = run("train", "--agent", "dqn", "--synthetic", "sine", "--steps", "10");
+        assertEquals(2, noOut.code());
+        assertTrue(noOut.err().contains("--out"), noOut.err());
+        Result noAgent = run("train", "--synthetic", "sine", "--steps", "10", "--out", dir.resolve("w").toString());
+        assertEquals(2, noAgent.code());
+        assertTrue(noAgent.err().contains("--agent"), noAgent.err());
+        Result nothing = run("train", "--resume", dir.resolve("nothing").toString());
+        assertEquals(1, nothing.code());
+        assertTrue(nothing.err().contains("--resume " + dir.resolve("nothing") + ": no config.json"), nothing.err());
     }
 
     @Test
