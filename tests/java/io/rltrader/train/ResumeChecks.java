@@ -24,6 +24,8 @@ public final class ResumeChecks {
                 "checkpoint/config.json", "config.json")) {
             assertArrayEquals(Files.readAllBytes(expected.resolve(file)), Files.readAllBytes(actual.resolve(file)), file);
         }
+        assertEquals(names(expected), names(actual), "files of the run directory (no leftovers of interrupted writes)");
+        assertEquals(names(expected.resolve("checkpoint")), names(actual.resolve("checkpoint")), "checkpoint files");
         assertEquals(withoutWallClock(expected.resolve(Training.LOG_FILE)), withoutWallClock(actual.resolve(Training.LOG_FILE)),
             "train.jsonl");
     }
@@ -36,5 +38,11 @@ public final class ResumeChecks {
             lines.add(node.toString());
         }
         return lines;
+    }
+
+    private static List<String> names(Path directory) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            return files.map(file -> file.getFileName().toString()).sorted().toList();
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.rltrader.backtest.Report;
 import io.rltrader.backtest.Strategy;
 import io.rltrader.data.RowRange;
 import io.rltrader.env.VectorEnv;
+import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.NativeRuntime;
 import io.rltrader.util.UserInputException;
 import java.io.IOException;
@@ -35,7 +36,8 @@ public final class Evaluation {
     public static Outcome evaluate(Path run, String split, double periodsPerYear) {
         RunSpec spec = Training.readSpec(run);
         Path checkpoint = run.resolve(Training.CHECKPOINT_DIR);
-        if (!Files.isDirectory(checkpoint)) {
+        if (!Files.isDirectory(checkpoint)
+                && !Files.isDirectory(run.resolve(Training.CHECKPOINT_DIR + CheckpointFiles.PREVIOUS_SUFFIX))) {
             throw new UserInputException("--checkpoint " + run + ": no " + Training.CHECKPOINT_DIR
                 + "/ directory (the run did not finish, or this is not a run directory)");
         }

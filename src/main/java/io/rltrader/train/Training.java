@@ -218,7 +218,7 @@ public final class Training {
                         }
                     }, spec.checkpointInterval(), checkpoint));
                     log.force();
-                    agent.save(out.resolve(CHECKPOINT_DIR));
+                    finish(out, agent::save);
                 }
             } else {
                 try (OffPolicyAgent agent = resumeFrom == null
@@ -238,7 +238,7 @@ public final class Training {
                         }
                     }, spec.checkpointInterval(), checkpoint));
                     log.force();
-                    agent.save(out.resolve(CHECKPOINT_DIR));
+                    finish(out, agent::save);
                 }
             }
         }
@@ -261,6 +261,22 @@ public final class Training {
         state.file.metadata("transitions", Long.toString(transitions));
         state.file.writeAtomically(staging.resolve(RunState.FILE));
         CheckpointFiles.replace(out.resolve(CHECKPOINT_DIR), staging);
+    }
+
+    /**
+     * The final checkpoint: the agent alone, which marks the run complete; then the staging
+     * directories an interrupted periodic checkpoint may have left are removed.
+     */
+    private static void finish(Path out, Consumer<Path> saveAgent) {
+        saveAgent.accept(out.resolve(CHECKPOINT_DIR));
+        Path staging = out.resolve(CHECKPOINT_DIR + STAGING_SUFFIX);
+        try {
+            for (String suffix : new String[] {"", CheckpointFiles.INCOMING_SUFFIX, CheckpointFiles.PREVIOUS_SUFFIX}) {
+                DurableFiles.deleteRecursively(staging.resolveSibling(staging.getFileName() + suffix), step -> { });
+            }
+        } catch (IOException e) {
+            throw new UserInputException("cannot remove " + staging + " (" + e.getMessage() + ")");
+        }
     }
 
     /** Adds the last good checkpoint to a numeric fault's message. */
