@@ -177,9 +177,7 @@ public final class OffPolicyTrainer implements AutoCloseable {
         lastLoss = agent.lastLoss();
         String fault = agent.nonFiniteTerm();
         if (fault != null) {
-            throw new NumericFault("training stopped at update " + agent.updates() + " (transition "
-                + transitions + "): the " + fault + "; lower the learning rate, clip gradients"
-                + " (maxGradNorm) or check the data for extreme values");
+            throw NumericFault.at(agent.updates(), transitions, fault);
         }
     }
 

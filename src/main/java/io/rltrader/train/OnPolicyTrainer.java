@@ -148,9 +148,7 @@ public final class OnPolicyTrainer implements AutoCloseable {
     private void checkFinite() {
         String fault = agent.nonFiniteTerm();
         if (fault != null) {
-            throw new NumericFault("training stopped at update " + agent.updates() + " (transition "
-                + transitions + "): the " + fault + "; lower the learning rate, clip gradients"
-                + " (maxGradNorm) or check the data for extreme values");
+            throw NumericFault.at(agent.updates(), transitions, fault);
         }
     }
 

@@ -23,6 +23,7 @@ import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.NativeRuntime;
 import io.rltrader.util.DurableFiles;
+import io.rltrader.util.StateReader;
 import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * A training run from a {@link RunSpec} to a run directory: {@code config.json} (the spec, written
@@ -204,44 +206,58 @@ public final class Training {
                             spec.env().equals("continuous"), spec.settings())
                         : Agents.loadOnPolicy(spec.agent(), resumeFrom);
                      OnPolicyTrainer trainer = new OnPolicyTrainer(agent, env)) {
-                    if (state != null) {
-                        trainer.readState(state);
-                    }
-                    Runnable checkpoint = () -> checkpoint(out, agent::save, trainer::writeState, log,
-                        trainer.transitions());
-                    guard(out, () -> trainer.run(spec.steps() - trainer.transitions(), spec.logInterval(), p -> {
+                    Consumer<OnPolicyTrainer.Progress> lines = p -> {
                         log.append(logLine(p));
                         if (progress != null) {
                             progress.accept(new Line(p.transitions(), p.meanEpisodeReward(),
                                 p.lastUpdate() == null ? Double.NaN : p.lastUpdate().policyLoss(), Double.NaN,
                                 p.transitionsPerSecond()));
                         }
-                    }, spec.checkpointInterval(), checkpoint));
-                    log.force();
-                    finish(out, agent::save);
+                    };
+                    drive(spec, out, log, state, agent::save, trainer::transitions, trainer::readState,
+                        trainer::writeState, (steps, every, checkpoint) ->
+                            trainer.run(steps, spec.logInterval(), lines, every, checkpoint));
                 }
             } else {
                 try (OffPolicyAgent agent = resumeFrom == null
                         ? Agents.create(spec.agent(), env.observationSize(), actionSize(spec), spec.settings(), device)
                         : Agents.load(spec.agent(), resumeFrom, device);
                      OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
-                    if (state != null) {
-                        trainer.readState(state);
-                    }
-                    Runnable checkpoint = () -> checkpoint(out, agent::save, trainer::writeState, log,
-                        trainer.transitions());
-                    guard(out, () -> trainer.run(spec.steps() - trainer.transitions(), spec.logInterval(), p -> {
+                    Consumer<OffPolicyTrainer.Progress> lines = p -> {
                         log.append(logLine(p));
                         if (progress != null) {
                             progress.accept(new Line(p.transitions(), p.meanEpisodeReward(), p.loss(), p.epsilon(),
                                 p.transitionsPerSecond()));
                         }
-                    }, spec.checkpointInterval(), checkpoint));
-                    log.force();
-                    finish(out, agent::save);
+                    };
+                    drive(spec, out, log, state, agent::save, trainer::transitions, trainer::readState,
+                        trainer::writeState, (steps, every, checkpoint) ->
+                            trainer.run(steps, spec.logInterval(), lines, every, checkpoint));
                 }
             }
         }
+    }
+
+    /** Runs a loop for {@code steps} transitions, calling {@code checkpoint} every {@code interval}. */
+    @FunctionalInterface
+    private interface Loop {
+        void run(long steps, long interval, Runnable checkpoint);
+    }
+
+    /**
+     * The part of a run both loops share: restore the run state (on resume), train to the planned
+     * steps with periodic whole-run checkpoints, then write the final checkpoint.
+     */
+    private static void drive(RunSpec spec, Path out, RunLog log, RunState.Reader state, Consumer<Path> saveAgent,
+                              LongSupplier transitions, Consumer<StateReader> restore, Consumer<StateWriter> save,
+                              Loop loop) {
+        if (state != null) {
+            restore.accept(state);
+        }
+        Runnable checkpoint = () -> checkpoint(out, saveAgent, save, log, transitions.getAsLong());
+        guard(out, () -> loop.run(spec.steps() - transitions.getAsLong(), spec.checkpointInterval(), checkpoint));
+        log.force();
+        finish(out, saveAgent);
     }
 
     /**
