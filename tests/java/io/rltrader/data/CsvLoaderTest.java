@@ -181,4 +181,45 @@ class CsvLoaderTest {
         assertNull(d.asset("A").open());
         assertEquals(19.0, d.asset("B").price().get(1));
     }
+
+    @Test
+    void theFastDecimalPathGivesExactlyWhatDoubleParseDoubleGives() {
+        for (String text : new String[] {"0", "-0", "+0", "0.0", "-0.0", "1.", ".5", "-.5", "100.12", "0.1", "0.3",
+            "999999999999999", "99999999999999.9", "0.00000000000001", "123456789012345", "4.35", "2.675",
+            "0.000001234", "+17.5", "00000000000001.5"}) {
+            assertEquals(Double.doubleToRawLongBits(Double.parseDouble(text)),
+                Double.doubleToRawLongBits(CsvLoader.parseSimpleDecimal(text)), text);
+        }
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 200_000; i++) {
+            int digits = 1 + random.nextInt(15);
+            StringBuilder text = new StringBuilder(random.nextInt(4) == 0 ? "-" : "");
+            int point = random.nextInt(digits + 1);
+            for (int d = 0; d < digits; d++) {
+                if (d == point && d > 0) {
+                    text.append('.');
+                }
+                text.append((char) ('0' + random.nextInt(10)));
+            }
+            String value = text.toString();
+            assertEquals(Double.doubleToRawLongBits(Double.parseDouble(value)),
+                Double.doubleToRawLongBits(CsvLoader.parseSimpleDecimal(value)), value);
+        }
+    }
+
+    @Test
+    void textTheFastPathDoesNotTakeGoesToTheGeneralParser() {
+        for (String text : new String[] {"", "-", ".", "1e5", "1E-3", "NaN", "Infinity", "0x1p3", "1.5d", "1,5",
+            "1.2.3", "1234567890123456", "0.0000000000000001", " 1", "--1"}) {
+            assertTrue(Double.isNaN(CsvLoader.parseSimpleDecimal(text)), text);
+        }
+    }
+
+    @Test
+    void numbersBeyondTheFastPathStillLoadExactly() throws IOException {
+        MarketData d = CsvLoader.load(write("e.csv", "day,Close,Volume\n1,1.5e2,1E3\n2,123456789.123456789,0\n"));
+        assertEquals(150.0, d.asset(0).price().get(0));
+        assertEquals(1000.0, d.asset(0).volume().get(0));
+        assertEquals(123456789.123456789, d.asset(0).price().get(1));
+    }
 }

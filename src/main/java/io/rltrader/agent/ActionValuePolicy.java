@@ -24,15 +24,24 @@ public final class ActionValuePolicy implements OffPolicyAgent.DiscretePolicy {
         Tensor values();
     }
 
-    /** Binds an agent's evaluation to {@code input} ([rows, observations], on the device) in {@code arena}. */
+    /**
+     * Binds an agent's evaluation to {@code input} ([rows, observations], on the device) in
+     * {@code arena}; {@code evaluationRng} is the generator the evaluation itself draws from (IQN's
+     * fractions), or null.
+     */
     @FunctionalInterface
     interface Binder {
-        Evaluation bind(DeviceTensors arena, Tensor input, int rows);
+        Evaluation bind(DeviceTensors arena, Tensor input, int rows, Rng evaluationRng);
     }
 
+    private final ComputeDevice device;
     private final int rows;
+    private final int observations;
     private final int actions;
     private final Rng rng;
+    private final Rng evaluationRng;
+    private final Binder binder;
+    private final SingleThreadedUse use = new SingleThreadedUse("this action-value policy");
     private final OffHeapTensors views = new OffHeapTensors();
     private final DeviceTensors local;
     private final Evaluation evaluation;
@@ -41,18 +50,26 @@ public final class ActionValuePolicy implements OffPolicyAgent.DiscretePolicy {
     private final Tensor hostValues;
     private final UnsafeBuffer values;
 
+    /**
+     * @param rng           exploration generator (epsilon)
+     * @param evaluationRng generator of the evaluation itself (IQN's fractions), or null
+     */
     ActionValuePolicy(ComputeDevice device, UnsafeBuffer observationRows, int rows, int observations, int actions,
-                      Rng rng, Binder binder) {
+                      Rng rng, Rng evaluationRng, Binder binder) {
         if (rows <= 0) {
             throw new IllegalArgumentException("rows must be positive, got " + rows);
         }
+        this.device = device;
         this.rows = rows;
+        this.observations = observations;
         this.actions = actions;
         this.rng = rng;
+        this.evaluationRng = evaluationRng;
+        this.binder = binder;
         this.local = new DeviceTensors(device);
         this.hostInput = views.float32(observationRows, rows, observations);
         this.deviceInput = device.isCuda() ? local.zeros(rows, observations) : hostInput;
-        this.evaluation = binder.bind(local, deviceInput, rows);
+        this.evaluation = binder.bind(local, deviceInput, rows, evaluationRng);
         if (device.isCuda() || !local.hasHost(evaluation.values())) {
             hostValues = local.hostZeros(rows, actions);
             values = local.host(hostValues);
@@ -65,12 +82,38 @@ public final class ActionValuePolicy implements OffPolicyAgent.DiscretePolicy {
     /** Writes one int32 action per row into {@code actionsOut}: greedy, or uniform with probability epsilon. */
     @Override
     public void act(UnsafeBuffer actionsOut, double epsilon) {
-        forward();
-        GreedyPolicy.act(values, rows, actions, actionsOut, epsilon, rng);
+        use.enter();
+        try {
+            evaluate();
+            GreedyPolicy.act(values, rows, actions, actionsOut, epsilon, rng);
+        } finally {
+            use.exit();
+        }
     }
 
     /** Evaluates the bound rows and returns host-readable action values [rows, actions] (float32). */
     public UnsafeBuffer forward() {
+        use.enter();
+        try {
+            return evaluate();
+        } finally {
+            use.exit();
+        }
+    }
+
+    /** A copy for another thread: same weights, own activations, generators copied from this policy's. */
+    @Override
+    public ActionValuePolicy copyFor(UnsafeBuffer observationRows, int rows) {
+        use.enter();
+        try {
+            return new ActionValuePolicy(device, observationRows, rows, observations, actions, rng.copy(),
+                evaluationRng == null ? null : evaluationRng.copy(), binder);
+        } finally {
+            use.exit();
+        }
+    }
+
+    private UnsafeBuffer evaluate() {
         if (deviceInput != hostInput) {
             deviceInput.copy_(hostInput);
         }
@@ -83,7 +126,17 @@ public final class ActionValuePolicy implements OffPolicyAgent.DiscretePolicy {
 
     @Override
     public void close() {
-        local.close();
-        views.close();
+        use.enter();
+        try {
+            local.close();
+            views.close();
+        } finally {
+            use.exit();
+        }
+    }
+
+    /** The single-thread check (tests hold it from another thread to provoke an overlapping call). */
+    SingleThreadedUse singleThreadedUse() {
+        return use;
     }
 }

@@ -23,10 +23,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code + 2}, update noise {@code + 3}, acting {@code + 4}.
  */
 final class ActorCriticParts implements AutoCloseable {
-    /** Writes actions for the rows of a policy from the actor's host-readable output. */
+    /** Writes actions for the rows of a policy from the actor's host-readable output, exploring with {@code rng}. */
     @FunctionalInterface
     interface ActionRule {
-        void act(UnsafeBuffer actorOutput, int rows, UnsafeBuffer actionsOut, double exploration);
+        void act(UnsafeBuffer actorOutput, int rows, UnsafeBuffer actionsOut, double exploration, Rng rng);
     }
 
     final String algorithm;
@@ -79,20 +79,63 @@ final class ActorCriticParts implements AutoCloseable {
         return ActionSpec.continuous(actionDim);
     }
 
-    /** A policy over {@code rows} observation rows: the actor's batched pass, then {@code rule} in Java. */
+    /**
+     * A policy over {@code rows} observation rows: the actor's batched pass, then {@code rule} in Java,
+     * exploring with the agent's acting generator.
+     */
     OffPolicyAgent.BoundPolicy policy(Layer actor, UnsafeBuffer observationRows, int rows, ActionRule rule) {
-        RowsForward network = new RowsForward(actor, arena.device(), observationRows, rows);
-        return new OffPolicyAgent.BoundPolicy() {
-            @Override
-            public void act(UnsafeBuffer actionsOut, double exploration) {
-                rule.act(network.forward(), rows, actionsOut, exploration);
-            }
+        return new ActorPolicy(actor, arena.device(), observationRows, rows, rule, explorationRng);
+    }
 
-            @Override
-            public void close() {
-                network.close();
+    /** An actor's policy: single-threaded, with {@link #copyFor} for other threads. */
+    private static final class ActorPolicy implements OffPolicyAgent.BoundPolicy {
+        private final Layer actor;
+        private final ComputeDevice device;
+        private final int rows;
+        private final ActionRule rule;
+        private final Rng rng;
+        private final RowsForward network;
+        private final SingleThreadedUse use = new SingleThreadedUse("this actor policy");
+
+        ActorPolicy(Layer actor, ComputeDevice device, UnsafeBuffer observationRows, int rows, ActionRule rule,
+                    Rng rng) {
+            this.actor = actor;
+            this.device = device;
+            this.rows = rows;
+            this.rule = rule;
+            this.rng = rng;
+            this.network = new RowsForward(actor, device, observationRows, rows);
+        }
+
+        @Override
+        public void act(UnsafeBuffer actionsOut, double exploration) {
+            use.enter();
+            try {
+                rule.act(network.forward(), rows, actionsOut, exploration, rng);
+            } finally {
+                use.exit();
             }
-        };
+        }
+
+        @Override
+        public OffPolicyAgent.BoundPolicy copyFor(UnsafeBuffer observationRows, int rows) {
+            use.enter();
+            try {
+                return new ActorPolicy(actor, device, observationRows, rows, rule, rng.copy());
+            } finally {
+                use.exit();
+            }
+        }
+
+        @Override
+        public void close() {
+            use.enter();
+            try {
+                network.close();
+            } finally {
+                use.exit();
+            }
+        }
     }
 
     /** Adds the critics, their targets and Adam state, the update count and both generators, then writes. */

@@ -125,6 +125,7 @@ final class ActorCriticPolicies {
         private final Bound bound;
         private final ActorCritic.Pass pass;
         private final UnsafeBuffer policyOutput;
+        private final SingleThreadedUse use = new SingleThreadedUse("this deterministic policy");
 
         Deterministic(ActorCritic net, Rng rng, UnsafeBuffer observationRows, int rows) {
             if (rows <= 0) {
@@ -141,18 +142,39 @@ final class ActorCriticPolicies {
         @Override
         public void act(UnsafeBuffer actionsOut, double epsilon) {
             requireKind(false);
-            pass.forwardPolicy();
-            GreedyPolicy.act(policyOutput, rows, net.actionSize, actionsOut, epsilon, rng);
+            use.enter();
+            try {
+                pass.forwardPolicy();
+                GreedyPolicy.act(policyOutput, rows, net.actionSize, actionsOut, epsilon, rng);
+            } finally {
+                use.exit();
+            }
         }
 
         @Override
         public void act(UnsafeBuffer actionsOut) {
             requireKind(true);
-            pass.forwardPolicy();
-            int count = rows * net.actionSize;
-            for (int i = 0; i < count; i++) {
-                float mean = policyOutput.getFloat(i * Float.BYTES);
-                actionsOut.putFloat(i * Float.BYTES, Math.max(-1f, Math.min(1f, mean)));
+            use.enter();
+            try {
+                pass.forwardPolicy();
+                int count = rows * net.actionSize;
+                for (int i = 0; i < count; i++) {
+                    float mean = policyOutput.getFloat(i * Float.BYTES);
+                    actionsOut.putFloat(i * Float.BYTES, Math.max(-1f, Math.min(1f, mean)));
+                }
+            } finally {
+                use.exit();
+            }
+        }
+
+        /** A copy for another thread: the same network, its own pass, the generator copied. */
+        @Override
+        public Deterministic copyFor(UnsafeBuffer observationRows, int rows) {
+            use.enter();
+            try {
+                return new Deterministic(net, rng.copy(), observationRows, rows);
+            } finally {
+                use.exit();
             }
         }
 
@@ -165,7 +187,12 @@ final class ActorCriticPolicies {
 
         @Override
         public void close() {
-            bound.close();
+            use.enter();
+            try {
+                bound.close();
+            } finally {
+                use.exit();
+            }
         }
     }
 

@@ -107,43 +107,25 @@ public final class Agents {
 
     /**
      * Loads any agent's checkpoint and binds its deterministic policy (greedy, or the mean action)
-     * to {@code rows} observation rows; closing the returned policy closes the agent.
+     * to {@code rows} observation rows; closing the returned policy closes its copies and the agent.
+     * Single-threaded: {@link LoadedPolicy#copyFor} gives each further thread its own.
      */
-    public static OffPolicyAgent.BoundPolicy loadPolicy(String name, Path dir, ComputeDevice device,
-                                                        UnsafeBuffer observationRows, int rows,
-                                                        int expectedObservations) {
+    public static LoadedPolicy loadPolicy(String name, Path dir, ComputeDevice device, UnsafeBuffer observationRows,
+                                          int rows, int expectedObservations) {
         Entry entry = entry(name);
-        AutoCloseable agent;
-        OffPolicyAgent.BoundPolicy policy;
-        int observations;
         if (entry.onPolicyFactory() != null) {
             OnPolicyAgent onPolicy = loadOnPolicy(name, dir);
-            agent = onPolicy;
-            observations = onPolicy.observationSize();
-            requireObservations(dir, observations, expectedObservations, onPolicy);
+            requireObservations(dir, onPolicy.observationSize(), expectedObservations, onPolicy);
             if (onPolicy instanceof PpoAgent ppo && !ppo.actionSpec().discrete()) {
-                OnPolicyAgent.ContinuousPolicy mean = ppo.continuousPolicy(observationRows, rows);
-                policy = bound((out, exploration) -> mean.act(out), () -> {
-                    mean.close();
-                    ppo.close();
-                });
-            } else {
-                OffPolicyAgent.DiscretePolicy greedy = onPolicy instanceof PpoAgent ppo
-                    ? ppo.policy(observationRows, rows) : ((ReinforceAgent) onPolicy).policy(observationRows, rows);
-                policy = bound((out, exploration) -> greedy.act(out, 0.0), () -> {
-                    greedy.close();
-                    onPolicy.close();
-                });
+                return new LoadedPolicy(continuousMean(ppo.continuousPolicy(observationRows, rows)), onPolicy);
             }
-            return policy;
+            OffPolicyAgent.DiscretePolicy greedy = onPolicy instanceof PpoAgent ppo
+                ? ppo.policy(observationRows, rows) : ((ReinforceAgent) onPolicy).policy(observationRows, rows);
+            return new LoadedPolicy(deterministic(greedy), onPolicy);
         }
         OffPolicyAgent offPolicy = load(name, dir, device);
         requireObservations(dir, offPolicy.observationSize(), expectedObservations, offPolicy);
-        OffPolicyAgent.BoundPolicy inner = offPolicy.policy(observationRows, rows);
-        return bound((out, exploration) -> inner.act(out, 0.0), () -> {
-            inner.close();
-            offPolicy.close();
-        });
+        return new LoadedPolicy(deterministic(offPolicy.policy(observationRows, rows)), offPolicy);
     }
 
     private static void requireObservations(Path dir, int observations, int expected, AutoCloseable agent) {
@@ -158,22 +140,129 @@ public final class Agents {
         }
     }
 
-    private interface Act {
-        void act(UnsafeBuffer actionsOut, double exploration);
+    /** Deterministic acting of a loaded agent, whatever its policy type. */
+    private interface Inference {
+        void act(UnsafeBuffer actionsOut);
+
+        Inference copyFor(UnsafeBuffer observationRows, int rows);
+
+        void close();
     }
 
-    private static OffPolicyAgent.BoundPolicy bound(Act act, Runnable close) {
-        return new OffPolicyAgent.BoundPolicy() {
+    /** Exploration 0: greedy for discrete agents, the deterministic action for SAC and TD3. */
+    private static Inference deterministic(OffPolicyAgent.BoundPolicy policy) {
+        return new Inference() {
             @Override
-            public void act(UnsafeBuffer actionsOut, double exploration) {
-                act.act(actionsOut, exploration);
+            public void act(UnsafeBuffer actionsOut) {
+                policy.act(actionsOut, 0.0);
+            }
+
+            @Override
+            public Inference copyFor(UnsafeBuffer observationRows, int rows) {
+                return deterministic(policy.copyFor(observationRows, rows));
             }
 
             @Override
             public void close() {
-                close.run();
+                policy.close();
             }
         };
+    }
+
+    private static Inference continuousMean(OnPolicyAgent.ContinuousPolicy policy) {
+        return new Inference() {
+            @Override
+            public void act(UnsafeBuffer actionsOut) {
+                policy.act(actionsOut);
+            }
+
+            @Override
+            public Inference copyFor(UnsafeBuffer observationRows, int rows) {
+                return continuousMean(policy.copyFor(observationRows, rows));
+            }
+
+            @Override
+            public void close() {
+                policy.close();
+            }
+        };
+    }
+
+    /**
+     * A checkpoint's agent loaded for inference, with its deterministic policy bound to observation
+     * rows ({@code exploration} is ignored). Single-threaded like every policy; {@link #copyFor}
+     * gives another thread its own policy over other rows, sharing the loaded weights, for the cost
+     * of one set of activations. Closing the loaded policy closes the copies not yet closed, then
+     * the agent; close copies first if other threads may still be acting.
+     */
+    public static final class LoadedPolicy implements OffPolicyAgent.BoundPolicy {
+        private final Inference inference;
+        /** The agent, owned by the policy {@link #loadPolicy} returned; null in copies. */
+        private final AutoCloseable agent;
+        private final LoadedPolicy root;
+        private final List<LoadedPolicy> copies;
+        private boolean closed;
+
+        private LoadedPolicy(Inference inference, AutoCloseable agent) {
+            this.inference = inference;
+            this.agent = agent;
+            this.root = this;
+            this.copies = new ArrayList<>();
+        }
+
+        private LoadedPolicy(Inference inference, LoadedPolicy root) {
+            this.inference = inference;
+            this.agent = null;
+            this.root = root;
+            this.copies = null;
+        }
+
+        @Override
+        public void act(UnsafeBuffer actionsOut, double exploration) {
+            inference.act(actionsOut);
+        }
+
+        @Override
+        public LoadedPolicy copyFor(UnsafeBuffer observationRows, int rows) {
+            synchronized (root) {
+                if (root.closed || closed) {
+                    throw new IllegalStateException("this loaded policy is closed");
+                }
+                LoadedPolicy copy = new LoadedPolicy(inference.copyFor(observationRows, rows), root);
+                root.copies.add(copy);
+                return copy;
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (root) {
+                if (closed) {
+                    return;
+                }
+                if (agent == null) {
+                    closed = true;
+                    root.copies.remove(this);
+                    inference.close();
+                    return;
+                }
+                for (int i = copies.size() - 1; i >= 0; i--) {
+                    LoadedPolicy copy = copies.get(i);
+                    copy.closed = true;
+                    copy.inference.close();
+                }
+                copies.clear();
+                closed = true;
+                inference.close();
+                try {
+                    agent.close();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing the loaded agent failed", e);
+                }
+            }
+        }
     }
 
     /** Whether the agent acts with continuous actions (target fractions) rather than discrete ones. */

@@ -345,8 +345,8 @@ public final class DqnAgent implements OffPolicyAgent {
      */
     @Override
     public ActionValuePolicy policy(UnsafeBuffer observationRows, int rows) {
-        return new ActionValuePolicy(arena.device(), observationRows, rows, observations, actions, explorationRng,
-            (local, input, n) -> {
+        return new ActionValuePolicy(arena.device(), observationRows, rows, observations, actions, explorationRng, null,
+            (local, input, n, evaluationRng) -> {
                 LayerPass pass = online.layer.bind(new Binding(local, n, false), input, null);
                 return new ActionValuePolicy.Evaluation() {
                     @Override

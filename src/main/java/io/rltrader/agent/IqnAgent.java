@@ -295,13 +295,13 @@ public final class IqnAgent implements OffPolicyAgent {
     public ActionValuePolicy policy(UnsafeBuffer observationRows, int rows) {
         int k = config.actingQuantiles();
         return new ActionValuePolicy(arena.device(), observationRows, rows, observations, actions, explorationRng,
-            (local, input, count) -> {
+            tauRng, (local, input, count, fractionRng) -> {
                 SampledTaus taus = new SampledTaus(local, count, k);
                 IqnNetwork.Pass pass = online.bind(local, count, k, input, taus, false);
                 return new ActionValuePolicy.Evaluation() {
                     @Override
                     public void forward() {
-                        taus.sample(tauRng);
+                        taus.sample(fractionRng);
                         pass.forward();
                         pass.computeMeans();
                     }

@@ -18,7 +18,17 @@ public interface OffPolicyAgent extends AutoCloseable {
                           double priorityBetaStart, long seed) {
     }
 
-    /** Acting for a fixed set of observation rows (an env's observation memory). */
+    /**
+     * Acting for a fixed set of observation rows (an env's observation memory).
+     *
+     * <p>Threads: a policy instance is single-threaded. It owns the scratch tensors of its forward
+     * pass and the generators it draws from (exploration, IQN's fractions), so calls on one instance
+     * must not overlap; an overlapping call fails with an {@link IllegalStateException} instead of
+     * mixing two passes. To act from several threads, give each thread its own
+     * {@link #copyFor copy}: copies share the network's weights (read-only: no update may run while
+     * they act) and own only their activations and generators, so a copy costs one forward pass's
+     * memory. Passing an instance from one thread to another between calls is fine.
+     */
     interface BoundPolicy extends AutoCloseable {
         /**
          * Writes one action per row in the env's action layout: an int32 index for discrete agents,
@@ -28,12 +38,22 @@ public interface OffPolicyAgent extends AutoCloseable {
          */
         void act(UnsafeBuffer actionsOut, double exploration);
 
+        /**
+         * A copy for another thread, bound to {@code rows} rows of {@code observationRows}: the same
+         * weights (shared), its own activations, and generators that start in this policy's current
+         * state, so that the copy acts on the same observations exactly as this policy would from
+         * here. Close copies before the agent (or loaded policy) they came from.
+         */
+        BoundPolicy copyFor(UnsafeBuffer observationRows, int rows);
+
         @Override
         void close();
     }
 
     /** A policy with discrete actions: greedy, or uniform with probability epsilon. */
     interface DiscretePolicy extends BoundPolicy {
+        @Override
+        DiscretePolicy copyFor(UnsafeBuffer observationRows, int rows);
     }
 
     int observationSize();

@@ -60,9 +60,15 @@ public interface OnPolicyAgent extends AutoCloseable {
         void close();
     }
 
-    /** Deterministic acting (the mean action, clipped to [-1, 1]) for continuous actions. */
+    /**
+     * Deterministic acting (the mean action, clipped to [-1, 1]) for continuous actions. Single-threaded
+     * like {@link OffPolicyAgent.BoundPolicy}: one {@link #copyFor copy} per thread.
+     */
     interface ContinuousPolicy extends AutoCloseable {
         void act(UnsafeBuffer actionsOut);
+
+        /** A copy for another thread, bound to other rows, sharing the weights (see {@link OffPolicyAgent.BoundPolicy}). */
+        ContinuousPolicy copyFor(UnsafeBuffer observationRows, int rows);
 
         @Override
         void close();

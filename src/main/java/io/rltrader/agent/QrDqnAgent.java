@@ -309,8 +309,8 @@ public final class QrDqnAgent implements OffPolicyAgent {
      */
     @Override
     public ActionValuePolicy policy(UnsafeBuffer observationRows, int rows) {
-        return new ActionValuePolicy(arena.device(), observationRows, rows, observations, actions, explorationRng,
-            (local, input, count) -> {
+        return new ActionValuePolicy(arena.device(), observationRows, rows, observations, actions, explorationRng, null,
+            (local, input, count, evaluationRng) -> {
                 LayerPass pass = online.layer.bind(new Binding(local, count, false), input, null);
                 Tensor quantileRows = local.own(pass.output().view((long) count * actions, quantiles));
                 Tensor means = local.zeros(count, actions);

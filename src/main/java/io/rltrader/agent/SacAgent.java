@@ -346,8 +346,8 @@ public final class SacAgent implements OffPolicyAgent {
      */
     @Override
     public BoundPolicy policy(UnsafeBuffer observationRows, int rows) {
-        return parts.policy(actor, observationRows, rows, (output, n, actionsOut, exploration) ->
-            SquashedGaussian.act(output, n, parts.actionDim, actionsOut, exploration > 0, parts.explorationRng));
+        return parts.policy(actor, observationRows, rows, (output, n, actionsOut, exploration, rng) ->
+            SquashedGaussian.act(output, n, parts.actionDim, actionsOut, exploration > 0, rng));
     }
 
     /** Algorithm name in checkpoints. */

@@ -271,11 +271,11 @@ public final class Td3Agent implements OffPolicyAgent {
         return parts.policy(actor, observationRows, rows, this::addExplorationNoise);
     }
 
-    private void addExplorationNoise(UnsafeBuffer mu, int rows, UnsafeBuffer actionsOut, double exploration) {
+    private void addExplorationNoise(UnsafeBuffer mu, int rows, UnsafeBuffer actionsOut, double exploration, Rng rng) {
         for (int i = 0; i < rows * parts.actionDim; i++) {
             double action = mu.getFloat(i * Float.BYTES);
             if (exploration > 0) {
-                action = Math.max(-1, Math.min(1, action + exploration * parts.explorationRng.nextGaussian()));
+                action = Math.max(-1, Math.min(1, action + exploration * rng.nextGaussian()));
             }
             actionsOut.putFloat(i * Float.BYTES, (float) action);
         }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -34,6 +33,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Every problem is a {@link UserInputException} naming {@code file:line} and what was expected;
  * nothing is dropped or filled unless {@link Options#fillForward()} allows filling missing values
  * from the previous row, which {@link MarketData#filledValues()} then counts.
+ *
+ * <p>Memory: the file is read one record at a time and never held; each row costs 8 bytes per
+ * column (and 8 for its time) of off-heap memory, in columns that grow in chunks as rows arrive
+ * ({@link ChunkedColumnBuilder}), so the Java heap a load needs does not depend on the file's size.
+ * Off-heap memory counts against the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize},
+ * by default the heap size); running out of it is a one-line error that says so.
  */
 public final class CsvLoader {
     /** Loader options; {@link #defaults()} reads Close as the traded price and fills nothing. */
@@ -62,7 +67,6 @@ public final class CsvLoader {
 
     private static final List<String> TIME_NAMES = List.of("date", "datetime", "timestamp", "time", "day");
     private static final List<String> MISSING = List.of("", "na", "nan", "null", "n/a", "none", "-");
-    private static final int INITIAL_ROWS = 1024;
 
     private CsvLoader() {
     }
@@ -252,8 +256,8 @@ public final class CsvLoader {
         private final Schema schema;
         private final Options options;
         private final int width;
-        private final ExpandableDirectByteBuffer[] values;
-        private final ExpandableDirectByteBuffer times = new ExpandableDirectByteBuffer(INITIAL_ROWS * 8);
+        private final ChunkedColumnBuilder[] values;
+        private final ChunkedColumnBuilder times = new ChunkedColumnBuilder();
         private final double[] previous;
         private TimeFormat timeFormat;
         private int rows;
@@ -266,26 +270,46 @@ public final class CsvLoader {
             this.schema = schema;
             this.options = options;
             this.width = schema.headerNames.size();
-            this.values = new ExpandableDirectByteBuffer[schema.valueFields.size()];
+            this.values = new ChunkedColumnBuilder[schema.valueFields.size()];
             for (int c = 0; c < values.length; c++) {
-                values[c] = new ExpandableDirectByteBuffer(INITIAL_ROWS * 8);
+                values[c] = new ChunkedColumnBuilder();
             }
             this.previous = new double[values.length];
             this.timeFormat = schema.timeField < 0 ? TimeFormat.ROW_INDEX : null;
         }
 
+        /**
+         * Reads every record, one at a time: the file is never held, only its values, in off-heap
+         * columns that grow as rows arrive. A failed load frees what it had read.
+         */
         MarketData parse(Iterator<CsvRecord> records) {
-            while (records.hasNext()) {
-                CsvRecord record = records.next();
-                if (record.isComment()) {
-                    continue;
+            try {
+                while (records.hasNext()) {
+                    CsvRecord record = records.next();
+                    if (record.isComment()) {
+                        continue;
+                    }
+                    parseRow(record);
                 }
-                parseRow(record);
+                if (rows == 0) {
+                    throw new UserInputException(source + ": header only, no data rows");
+                }
+                return build();
+            } catch (OutOfMemoryError e) {
+                String message = String.valueOf(e.getMessage());
+                if (!message.toLowerCase(Locale.ROOT).contains("direct buffer memory")) {
+                    throw e;
+                }
+                // The columns live in direct memory, which the JVM caps (by default at the heap size).
+                throw new UserInputException(source + ": out of off-heap memory after " + rows + " rows of "
+                    + (values.length + 1) + " columns (" + printable(message) + "); raise the JVM's direct memory"
+                    + " limit, e.g. RLTRADER_JAVA_OPTS=-XX:MaxDirectMemorySize=8g (the default is the -Xmx heap size)", e);
+            } finally {
+                times.close();
+                for (ChunkedColumnBuilder column : values) {
+                    column.close();
+                }
             }
-            if (rows == 0) {
-                throw new UserInputException(source + ": header only, no data rows");
-            }
-            return build();
         }
 
         private void parseRow(CsvRecord record) {
@@ -320,7 +344,7 @@ public final class CsvLoader {
                 previousTime = time;
                 previousTimeText = text.trim();
             }
-            times.putLong(rows << 3, time);
+            times.addLong(time);
             for (int c = 0; c < values.length; c++) {
                 String text = record.getField(schema.valueFields.get(c)).trim();
                 double v;
@@ -352,7 +376,7 @@ public final class CsvLoader {
                         + ": " + text + " (expected a finite number)");
                 }
                 previous[c] = v;
-                values[c].putDouble(rows << 3, v);
+                values[c].addDouble(v);
             }
             if (schema.high >= 0 && schema.low >= 0 && previous[schema.high] < previous[schema.low]) {
                 throw new UserInputException(source + ":" + line + ": high " + previous[schema.high]
@@ -366,6 +390,9 @@ public final class CsvLoader {
         }
 
         private static boolean isMissing(String text) {
+            if (!text.isEmpty() && text.charAt(0) >= '0' && text.charAt(0) <= '9') {
+                return false;   // no missing-value marker starts with a digit
+            }
             for (int i = 0; i < MISSING.size(); i++) {
                 if (MISSING.get(i).equalsIgnoreCase(text)) {
                     return true;
@@ -375,6 +402,10 @@ public final class CsvLoader {
         }
 
         private double parseNumber(String text, long line, int column) {
+            double simple = parseSimpleDecimal(text);
+            if (!Double.isNaN(simple)) {
+                return simple;
+            }
             try {
                 return Double.parseDouble(text);
             } catch (NumberFormatException e) {
@@ -386,13 +417,11 @@ public final class CsvLoader {
 
         private MarketData build() {
             List<DoubleColumn> columns = new ArrayList<>();
-            // The growable buffers become the columns as they are (no copy: a 10M-row file needs
-            // its columns once, not twice).
+            // Column by column, so that the chunks of one are freed before the next is allocated.
             for (int c = 0; c < values.length; c++) {
-                columns.add(DoubleColumn.wrap(schema.valueNames.get(c),
-                    new UnsafeBuffer(values[c].byteBuffer(), 0, rows * 8), rows));
+                columns.add(DoubleColumn.wrap(schema.valueNames.get(c), values[c].build(), rows));
             }
-            UnsafeBuffer timeBuffer = new UnsafeBuffer(times.byteBuffer(), 0, rows * 8);
+            UnsafeBuffer timeBuffer = times.build();
             List<MarketData.Asset> assets = new ArrayList<>();
             if (schema.layout == MarketData.Layout.OHLCV) {
                 String assetName = assetName(source);
@@ -415,6 +444,54 @@ public final class CsvLoader {
             int dot = base.lastIndexOf('.');
             return dot > 0 ? base.substring(0, dot) : base;
         }
+    }
+
+    /** Exact powers of ten as doubles (every one up to 1e22 is representable). */
+    private static final double[] POWERS_OF_TEN = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    /** Digits of a decimal whose integer value stays below 2^53 (so it is exact as a double). */
+    private static final int MAX_SIMPLE_DIGITS = 15;
+
+    /**
+     * The value of a plain decimal ({@code [+-]digits[.digits]}, at most 15 digits) exactly as
+     * {@link Double#parseDouble} gives it, or NaN for any other text (which then takes the general,
+     * slower parser). Clinger's fast path: the digits form an integer m below 2^53 and 10^k is exact
+     * for k <= 22, so m / 10^k is one correctly rounded IEEE division, which is the correctly
+     * rounded value of the decimal.
+     */
+    static double parseSimpleDecimal(String text) {
+        int length = text.length();
+        int i = 0;
+        boolean negative = false;
+        if (length > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+')) {
+            negative = text.charAt(0) == '-';
+            i = 1;
+        }
+        long digits = 0;
+        int digitCount = 0;
+        int fractionDigits = 0;
+        boolean point = false;
+        for (; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digitCount > MAX_SIMPLE_DIGITS) {
+                    return Double.NaN;
+                }
+                digits = digits * 10 + (c - '0');
+                if (point) {
+                    fractionDigits++;
+                }
+            } else if (c == '.' && !point) {
+                point = true;
+            } else {
+                return Double.NaN;
+            }
+        }
+        if (digitCount == 0) {
+            return Double.NaN;
+        }
+        double value = digits / POWERS_OF_TEN[fractionDigits];
+        return negative ? -value : value;
     }
 
     /** A value as it appears in a one-line error: control characters (a quoted newline) escaped. */

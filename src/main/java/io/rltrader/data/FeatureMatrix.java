@@ -18,11 +18,20 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code macdhist} (MACD minus signal), {@code bbpctb:N} (Bollinger %B, 2 sd), {@code sd:N}
  * (rolling sd of 1-bar log returns), {@code sma:N} and {@code ema:N} (close / average - 1),
  * {@code atr:N} (ATR / close; needs High and Low).
+ *
+ * <p>Every value an observation can show is finite, or the build fails at the bar where the first
+ * one that is not arises, with a one-line {@link UserInputException} naming the feature, the row,
+ * its time and the value: each feature is checked from the end of its own warm-up (so a stretch of
+ * unchanged prices that leaves RSI or Bollinger %B at 0/0 is an error there, not a silently longer
+ * warm-up), each normalized value, and each value's conversion to float32.
  */
 public final class FeatureMatrix {
     /** The default 8 features: use only the traded price, so they work for wide files too. */
     public static final List<String> DEFAULT_FEATURES =
         List.of("logret", "logret:5", "rsi:14", "macd", "macdhist", "bbpctb:20", "sd:20", "sma:50");
+    private static final int MACD_FAST = 12;
+    private static final int MACD_SLOW = 26;
+    private static final int MACD_SIGNAL = 9;
 
     private final List<String> names;
     private final int rows;
@@ -52,13 +61,10 @@ public final class FeatureMatrix {
         List<DoubleColumn> columns = new ArrayList<>();
         int firstValid = 0;
         for (String spec : features) {
-            DoubleColumn column = compute(data, asset, spec);
-            int first = 0;
-            while (first < rows && Double.isNaN(column.get(first))) {
-                first++;
-            }
-            firstValid = Math.max(firstValid, first);
-            columns.add(column);
+            Computed computed = compute(data, asset, spec);
+            requireFinite(data, asset, spec, computed);
+            firstValid = Math.max(firstValid, Math.min(computed.warmUp(), rows));
+            columns.add(computed.values());
         }
         for (int f = 0; f < columns.size(); f++) {
             normalizeInPlace(data, columns.get(f), features.get(f), normalization);
@@ -74,17 +80,57 @@ public final class FeatureMatrix {
         for (int t = 0; t < rows; t++) {
             for (int f = 0; f < width; f++) {
                 double v = t < firstValid ? Double.NaN : columns.get(f).get(t);
-                if (t >= firstValid && !Double.isFinite(v)) {
+                float single = (float) v;
+                if (t >= firstValid && !Float.isFinite(single)) {
                     throw new UserInputException(data.source() + ": feature " + features.get(f) + " is " + v
-                        + " at row " + t + " (" + data.formatTime(t) + "); check the prices around that bar");
+                        + " at row " + t + " (" + data.formatTime(t) + "), beyond float32 (magnitude at most "
+                        + Float.MAX_VALUE + "); check the prices around that bar or normalize the feature");
                 }
-                buffer.putFloat((t * width + f) << 2, (float) v);
+                buffer.putFloat((t * width + f) << 2, single);
             }
         }
         return new FeatureMatrix(features, rows, firstValid, buffer);
     }
 
-    private static DoubleColumn compute(MarketData data, MarketData.Asset asset, String spec) {
+    /** A feature's raw values and its warm-up: the first row at which it is defined. */
+    private record Computed(DoubleColumn values, int warmUp, int window) {
+    }
+
+    /**
+     * Each raw value from the feature's warm-up on must be finite; the first that is not fails the
+     * build at its row, with the prices it was computed from.
+     */
+    private static void requireFinite(MarketData data, MarketData.Asset asset, String spec, Computed computed) {
+        DoubleColumn values = computed.values();
+        for (int t = computed.warmUp(); t < values.length(); t++) {
+            double v = values.get(t);
+            if (Double.isFinite(v)) {
+                continue;
+            }
+            DoubleColumn close = asset.price();
+            int from = Math.max(0, t - computed.window());
+            double low = Double.POSITIVE_INFINITY;
+            double high = Double.NEGATIVE_INFINITY;
+            for (int i = from; i <= t; i++) {
+                low = Math.min(low, close.get(i));
+                high = Math.max(high, close.get(i));
+            }
+            String name = spec.trim().toLowerCase(Locale.ROOT);
+            String why;
+            if (low == high && (name.startsWith("rsi") || name.startsWith("bbpctb"))) {
+                why = "the close is " + low + " in every row " + from + ".." + t + ", so "
+                    + (name.startsWith("rsi") ? "RSI (up / (up + down))" : "Bollinger %B (band width 0)")
+                    + " is 0/0; use other features or data without the flat stretch";
+            } else {
+                why = "computed from closes " + low + ".." + high + " in rows " + from + ".." + t
+                    + ", which are beyond what the indicator can compute in double precision; check those prices";
+            }
+            throw new UserInputException(data.source() + ": feature " + spec + " is " + v + " at row " + t + " ("
+                + data.formatTime(t) + "): " + why);
+        }
+    }
+
+    private static Computed compute(MarketData data, MarketData.Asset asset, String spec) {
         String s = spec.trim().toLowerCase(Locale.ROOT);
         String name = s;
         int n = -1;
@@ -109,34 +155,46 @@ public final class FeatureMatrix {
                 for (int t = 0; t < rows; t++) {
                     out.set(t, t < lag ? Double.NaN : Math.log(close.get(t) / close.get(t - lag)));
                 }
-                return out;
+                return new Computed(out, lag, lag);
             }
-            case "rsi":
-                Indicators.rsi(close, n < 0 ? 14 : n, out);
+            case "rsi": {
+                int window = n < 0 ? 14 : n;
+                Indicators.rsi(close, window, out);
                 scaleInPlace(out, 0.01);
-                return out;
+                return new Computed(out, window, window);
+            }
             case "macd":
             case "macdsignal":
             case "macdhist": {
                 DoubleColumn signal = DoubleColumn.allocate("signal", rows);
-                Indicators.macdPercent(close, 12, 26, 9, out, signal, DoubleColumn.allocate("scratch", rows));
+                Indicators.macdPercent(close, MACD_FAST, MACD_SLOW, MACD_SIGNAL, out, signal,
+                    DoubleColumn.allocate("scratch", rows));
+                int macdWarmUp = MACD_SLOW - 1;
+                int signalWarmUp = macdWarmUp + MACD_SIGNAL - 1;
                 if (name.equals("macdsignal")) {
-                    return signal;
+                    return new Computed(signal, signalWarmUp, signalWarmUp);
                 }
                 if (name.equals("macdhist")) {
                     for (int t = 0; t < rows; t++) {
                         out.set(t, out.get(t) - signal.get(t));
                     }
+                    return new Computed(out, signalWarmUp, signalWarmUp);
                 }
-                return out;
+                return new Computed(out, macdWarmUp, macdWarmUp);
             }
-            case "bbpctb":
-                Indicators.bollingerPercentB(close, n < 0 ? 20 : n, 2.0, out);
-                return out;
+            case "bbpctb": {
+                int window = n < 0 ? 20 : n;
+                Indicators.bollingerPercentB(close, window, 2.0, out);
+                return new Computed(out, window - 1, window - 1);
+            }
             case "sd": {
+                int window = n < 0 ? 20 : n;
+                if (window < 2) {
+                    throw new UserInputException("feature '" + spec + "': the standard deviation needs a window of"
+                        + " at least 2");
+                }
                 DoubleColumn returns = DoubleColumn.allocate("logret", rows);
                 Indicators.logReturn(close, returns);
-                int window = n < 0 ? 20 : n;
                 // the rolling sd of returns starts one bar later (returns start at bar 1)
                 DoubleColumn tail = returns.slice(1, rows);
                 DoubleColumn sd = DoubleColumn.allocate("sd", rows - 1);
@@ -145,30 +203,32 @@ public final class FeatureMatrix {
                 for (int t = 1; t < rows; t++) {
                     out.set(t, sd.get(t - 1));
                 }
-                return out;
+                return new Computed(out, window, window);
             }
             case "sma":
             case "ema": {
+                int window = n < 0 ? 20 : n;
                 if (name.equals("sma")) {
-                    Indicators.sma(close, n < 0 ? 20 : n, out);
+                    Indicators.sma(close, window, out);
                 } else {
-                    Indicators.ema(close, n < 0 ? 20 : n, out);
+                    Indicators.ema(close, window, out);
                 }
                 for (int t = 0; t < rows; t++) {
                     out.set(t, close.get(t) / out.get(t) - 1);
                 }
-                return out;
+                return new Computed(out, window - 1, window - 1);
             }
             case "atr": {
                 if (!asset.hasHighLow()) {
                     throw new UserInputException("feature '" + spec + "' needs High and Low columns, which "
                         + data.source() + " does not have for asset " + asset.name());
                 }
-                Indicators.atr(asset.high(), asset.low(), close, n < 0 ? 14 : n, out);
+                int window = n < 0 ? 14 : n;
+                Indicators.atr(asset.high(), asset.low(), close, window, out);
                 for (int t = 0; t < rows; t++) {
                     out.set(t, out.get(t) / close.get(t));
                 }
-                return out;
+                return new Computed(out, window, window);
             }
             default:
                 throw new UserInputException("unknown feature '" + spec + "' (expected logret[:N], rsi:N, macd,"
@@ -263,7 +323,13 @@ public final class FeatureMatrix {
                 + " normalization window ending at row " + row + " (" + data.formatTime(row)
                 + "); the prices are constant there, so a z-score is undefined");
         }
-        return (x - mean) / sd;
+        double z = (x - mean) / sd;
+        if (!Double.isFinite(z)) {
+            throw new UserInputException(data.source() + ": feature " + feature + ": the z-score at row " + row + " ("
+                + data.formatTime(row) + ") is " + z + " (value " + x + ", mean " + mean + ", sd " + sd
+                + "); the feature's values there are beyond double precision; check the prices around that bar");
+        }
+        return z;
     }
 
     public List<String> names() {

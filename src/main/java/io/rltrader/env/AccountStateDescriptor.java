@@ -6,10 +6,15 @@ package io.rltrader.env;
  *
  * <pre>
  * [0, K)  position of asset k: value over equity, or shares over the position limit
- * K       cash over equity (0 when equity is not positive)
+ * K       cash over equity
  * K + 1   unrealized PnL against the average entry price, over the initial cash
  * K + 2   bars since the position was opened or changed side, over EnvConfig.timeScale
  * </pre>
+ *
+ * Ratios over equity are 0 when equity is gone: at or below 1e-12 of the initial cash (zero or
+ * negative after a loss, or so small that dividing by it would overflow). Every value is checked to
+ * be finite when it is written; one that is not (prices or positions beyond float32) stops the step
+ * with an error naming the env row and the bar.
  */
 public final class AccountStateDescriptor {
     /** Entries after the K position entries. */

@@ -22,7 +22,8 @@ public record RewardConfig(Kind kind, double scale, double eta, double positionP
          * Moody and Saffell's differential Sharpe ratio of the simple return R:
          * {@code D = (B*dA - A*dB/2) / (B - A^2)^(3/2)} with {@code dA = R - A}, {@code dB = R^2 - B}, where
          * A and B are exponential moving first and second moments (rate eta) updated after D; D is 0
-         * while {@code B - A^2} is not yet positive.
+         * while {@code B - A^2} is not yet positive. R divides by the equity before the step, or by
+         * 1e-12 of the initial cash if that is more (an account that is nearly gone).
          */
         DIFFERENTIAL_SHARPE,
         /** The tutorial's reward: change in equity minus {@code positionPenalty * |shares|} (costs counted once). */

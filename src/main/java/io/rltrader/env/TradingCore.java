@@ -59,6 +59,11 @@ final class TradingCore {
     private final double rewardScale;
     private final double eta;
     private final double positionPenalty;
+    /**
+     * Equity at or below this (1e-12 of the initial cash) counts as gone: the log-return reward floors
+     * at it, the differential Sharpe ratio divides by no less, and the account state's ratios over
+     * equity are 0, so that a nearly empty account cannot divide a finite value into infinity.
+     */
     private final double logFloor;
     private final double ruinEquity;
     private final double[] rewardSum;
@@ -69,6 +74,8 @@ final class TradingCore {
     private final double inverseLimit;
     private final double inverseTimeScale;
     private final double inverseInitialCash;
+
+    private final String[] assetNames;
 
     final Accounts accounts;
     final EpisodeStats episodes;
@@ -163,6 +170,10 @@ final class TradingCore {
                     : t + 1 < dataRows ? asset.openOrPreviousPrice(t + 1) : Double.NaN;
             }
         }
+        this.assetNames = new String[assets];
+        for (int k = 0; k < assets; k++) {
+            assetNames[k] = assetList.get(k).name();
+        }
         this.featureBuffers = new UnsafeBuffer[assets];
         for (int k = 0; k < assets; k++) {
             featureBuffers[k] = featureList.get(k).buffer();
@@ -235,15 +246,19 @@ final class TradingCore {
 
     /** Starts a new episode in every env and writes the first observations; clears rewards and flags. */
     void reset() {
+        float observationProbe = 0f;
         for (int i = 0; i < envs; i++) {
             startEpisode(i);
             for (int m = 0; m < agents; m++) {
                 int row = i * agents + m;
-                writeObservation(row, i, observationsAddress);
+                observationProbe += writeObservation(row, i, observationsAddress);
                 rewards.putFloat(StepBuffersDescriptor.rewardOffset(row), 0f);
                 terminated.putByte(StepBuffersDescriptor.flagOffset(row), StepBuffersDescriptor.FALSE);
                 truncated.putByte(StepBuffersDescriptor.flagOffset(row), StepBuffersDescriptor.FALSE);
             }
+        }
+        if (observationProbe != 0f) {
+            throw nonFiniteAccountState(observations, "observation");
         }
     }
 
@@ -266,6 +281,11 @@ final class TradingCore {
      * After the orders of every env at its bar t: moves all envs to bar t+1, marks, pays rewards,
      * sets the flags, auto-resets ended episodes (keeping their final observations and statistics)
      * and writes every observation. Each phase is one tight loop over the structure-of-arrays state.
+     *
+     * <p>Every reward and account-state value written is checked to be finite at the bar where it
+     * arises (features were checked when the feature matrix was built): each loop sums {@code v - v}
+     * over what it writes, which is 0 unless a value is infinite or NaN, and tests the sum once per
+     * step. Only then does it look for the culprit and throw a {@link UserInputException}.
      */
     void finishStep() {
         int ended = markAndReward();
@@ -278,6 +298,7 @@ final class TradingCore {
     /** Advances every env one bar, marks its accounts, writes rewards and flags; returns the rows that ended. */
     private int markAndReward() {
         int ended = 0;
+        float rewardProbe = 0f;
         for (int env = 0; env < envs; env++) {
             int bar = cursor[env] + 1;
             cursor[env] = bar;
@@ -293,6 +314,7 @@ final class TradingCore {
                 float reward = (float) (reward(row, before, after) * rewardScale);
                 UnsafeApi.putFloat(rewardsAddress + StepBuffersDescriptor.rewardOffset(row), reward);
                 rewardSum[row] += reward;
+                rewardProbe += reward - reward;
                 ruined |= after <= ruinEquity;
             }
             boolean isTerminated = ruined || bar == lastRow;
@@ -307,11 +329,15 @@ final class TradingCore {
                 ended++;
             }
         }
+        if (rewardProbe != 0f) {
+            throw nonFiniteReward();
+        }
         return ended;
     }
 
     /** The rare path: final observations and statistics of ended episodes, then new episodes. */
     private void resetEnded() {
+        float observationProbe = 0f;
         for (int env = 0; env < envs; env++) {
             int firstRow = env * agents;
             boolean isTerminated = terminated.getByte(StepBuffersDescriptor.flagOffset(firstRow)) != 0;
@@ -319,19 +345,26 @@ final class TradingCore {
                 continue;
             }
             for (int row = firstRow; row < firstRow + agents; row++) {
-                writeObservation(row, env, finalObservationsAddress);
+                observationProbe += writeObservation(row, env, finalObservationsAddress);
                 episodes.record(row, accounts, steps[env], rewardSum[row], isTerminated);
+            }
+            if (observationProbe != 0f) {
+                throw nonFiniteAccountState(finalObservations, "final observation");
             }
             startEpisode(env);
         }
     }
 
     private void writeObservations() {
+        float observationProbe = 0f;
         for (int env = 0; env < envs; env++) {
             int firstRow = env * agents;
             for (int row = firstRow; row < firstRow + agents; row++) {
-                writeObservation(row, env, observationsAddress);
+                observationProbe += writeObservation(row, env, observationsAddress);
             }
+        }
+        if (observationProbe != 0f) {
+            throw nonFiniteAccountState(observations, "observation");
         }
     }
 
@@ -342,7 +375,7 @@ final class TradingCore {
             case REWARD_LOG_RETURN:
                 return Math.log(Math.max(after, logFloor) / Math.max(before, logFloor));
             case REWARD_DIFFERENTIAL_SHARPE: {
-                double r = after / before - 1;
+                double r = after / Math.max(before, logFloor) - 1;
                 double mean = sharpeMean[row];
                 double second = sharpeSecondMoment[row];
                 double dMean = r - mean;
@@ -376,11 +409,14 @@ final class TradingCore {
         }
     }
 
-    /** Feature windows of rows t-W+1..t of every asset, then the account state at the close of t. */
-    private void writeObservation(int row, int env, long targetAddress) {
+    /**
+     * Feature windows of rows t-W+1..t of every asset, then the account state at the close of t;
+     * returns 0, or NaN when an account-state value is not finite.
+     */
+    private float writeObservation(int row, int env, long targetAddress) {
         long rowAddress = targetAddress + StepBuffersDescriptor.observationOffset(row, observationSize, 0);
         writeFeatures(env, rowAddress);
-        writeAccountState(row, env, rowAddress + (long) accountStateIndex * Float.BYTES);
+        return writeAccountState(row, env, rowAddress + (long) accountStateIndex * Float.BYTES);
     }
 
     private void writeFeatures(int env, long rowAddress) {
@@ -390,26 +426,91 @@ final class TradingCore {
         }
     }
 
-    private void writeAccountState(int row, int env, long stateAddress) {
+    /** Writes the account state; returns the sum of {@code v - v} over its values: 0, or NaN if one is not finite. */
+    private float writeAccountState(int row, int env, long stateAddress) {
         double equity = accounts.equity(row);
-        double inverseEquity = equity > 0 ? 1 / equity : 0;
+        double inverseEquity = equity > logFloor ? 1 / equity : 0;
         double factor = priceFactor[env];
         int base = cursor[env] * assets;
         double unrealized = 0;
+        float probe = 0f;
         for (int k = 0; k < assets; k++) {
             double held = accounts.shares(row, k);
             double price = closePrices[base + k] * factor;
             unrealized += held * (price - accounts.entryPrice(row, k));
-            double position = limitEncoding ? held * inverseLimit : held * price * inverseEquity;
-            UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.positionIndex(k) * Float.BYTES,
-                (float) position);
+            float position = (float) (limitEncoding ? held * inverseLimit : held * price * inverseEquity);
+            UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.positionIndex(k) * Float.BYTES, position);
+            probe += position - position;
         }
+        float cashFraction = (float) (accounts.cash(row) * inverseEquity);
+        float unrealizedFraction = (float) (unrealized * inverseInitialCash);
         UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.cashFractionIndex(assets) * Float.BYTES,
-            (float) (accounts.cash(row) * inverseEquity));
+            cashFraction);
         UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.unrealizedPnlIndex(assets) * Float.BYTES,
-            (float) (unrealized * inverseInitialCash));
+            unrealizedFraction);
         UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.timeInPositionIndex(assets) * Float.BYTES,
             (float) (accounts.barsInPosition(row) * inverseTimeScale));
+        return probe + (cashFraction - cashFraction) + (unrealizedFraction - unrealizedFraction);
+    }
+
+    /** The rare path: the first row whose reward is not finite, as a one-line error naming the bar. */
+    private UserInputException nonFiniteReward() {
+        for (int row = 0; row < rows; row++) {
+            float reward = rewards.getFloat(StepBuffersDescriptor.rewardOffset(row));
+            if (!Float.isFinite(reward)) {
+                int env = row / agents;
+                return new UserInputException("env row " + row + ": the reward for the step to bar " + cursor[env]
+                    + " is " + reward + " (" + rewardKindName() + ", scale " + rewardScale + "; equity after the step "
+                    + accounts.equity(row) + ", " + positions(row, env) + "); check the prices near bar "
+                    + cursor[env] + " and the market and reward settings");
+            }
+        }
+        return new UserInputException("a reward is not finite (the row could not be found again)");
+    }
+
+    /** The rare path: the first non-finite account-state value in {@code target}, as a one-line error. */
+    private UserInputException nonFiniteAccountState(UnsafeBuffer target, String what) {
+        String[] names = new String[AccountStateDescriptor.length(assets)];
+        for (int k = 0; k < assets; k++) {
+            names[AccountStateDescriptor.positionIndex(k)] = limitEncoding ? "position of " + assetNames[k]
+                + " / position limit" : "position value of " + assetNames[k] + " / equity";
+        }
+        names[AccountStateDescriptor.cashFractionIndex(assets)] = "cash / equity";
+        names[AccountStateDescriptor.unrealizedPnlIndex(assets)] = "unrealized PnL / initial cash";
+        names[AccountStateDescriptor.timeInPositionIndex(assets)] = "bars in position / time scale";
+        for (int row = 0; row < rows; row++) {
+            for (int j = 0; j < names.length; j++) {
+                float value = target.getFloat(StepBuffersDescriptor.observationOffset(row, observationSize,
+                    accountStateIndex + j));
+                if (!Float.isFinite(value)) {
+                    int env = row / agents;
+                    return new UserInputException("env row " + row + ": " + what + " at bar " + cursor[env]
+                        + ": account state '" + names[j] + "' is " + value + " (cash " + accounts.cash(row)
+                        + ", equity " + accounts.equity(row) + ", " + positions(row, env) + "), beyond float32;"
+                        + " check the prices near bar " + cursor[env] + " and the market's position limit");
+                }
+            }
+        }
+        return new UserInputException("an account-state value is not finite (the row could not be found again)");
+    }
+
+    private String positions(int row, int env) {
+        StringBuilder out = new StringBuilder();
+        for (int k = 0; k < assets; k++) {
+            out.append(k == 0 ? "" : ", ").append(assetNames[k]).append(": ").append(accounts.shares(row, k))
+                .append(" shares at close ").append(closePrices[cursor[env] * assets + k] * priceFactor[env])
+                .append(", entry ").append(accounts.entryPrice(row, k));
+        }
+        return out.toString();
+    }
+
+    private String rewardKindName() {
+        return switch (rewardKind) {
+            case REWARD_PNL -> "PNL";
+            case REWARD_LOG_RETURN -> "LOG_RETURN";
+            case REWARD_DIFFERENTIAL_SHARPE -> "DIFFERENTIAL_SHARPE";
+            default -> "TUTORIAL";
+        };
     }
 
     private static void copyBlock(long source, long target, int bytes) {

@@ -24,6 +24,23 @@ public final class OffHeap {
         return new UnsafeBuffer(direct, 0, (int) bytes);
     }
 
+    /**
+     * A zeroed direct buffer of {@code bytes} in native byte order (not aligned beyond what the JVM
+     * gives) that its owner returns with {@link #free} as soon as it is done with it, instead of
+     * waiting for the garbage collector: for short-lived blocks such as a loader's growth chunks.
+     */
+    public static ByteBuffer allocateFreeable(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("off-heap block of " + bytes + " bytes is out of range");
+        }
+        return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+    }
+
+    /** Returns a block of {@link #allocateFreeable} now; neither it nor a view of it may be used afterwards. */
+    public static void free(ByteBuffer block) {
+        BufferUtil.free(block);
+    }
+
     private static long roundUp(long bytes) {
         return (bytes + ALIGNMENT - 1) & -ALIGNMENT;
     }

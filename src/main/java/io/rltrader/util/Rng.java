@@ -39,6 +39,15 @@ public final class Rng {
         return new long[] {state, Double.doubleToRawLongBits(spareGaussian), hasSpareGaussian ? 1 : 0};
     }
 
+    /** An independent generator in this one's current state: both draw the same sequence from here. */
+    public Rng copy() {
+        Rng copy = new Rng(0);
+        copy.state = state;
+        copy.spareGaussian = spareGaussian;
+        copy.hasSpareGaussian = hasSpareGaussian;
+        return copy;
+    }
+
     public void restoreState(long[] saved) {
         if (saved.length != 3) {
             throw new IllegalArgumentException("RNG state must have 3 longs, got " + saved.length);
