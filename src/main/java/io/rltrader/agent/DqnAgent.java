@@ -272,9 +272,10 @@ public final class DqnAgent implements OffPolicyAgent {
         onlinePass.gradOutput().copy_(onehot).mul_(gradQTakenRows);
         onlinePass.backward(true);
         if (clipper != null) {
-            clipper.clip();
+            optimizer.step(clipper);
+        } else {
+            optimizer.step();
         }
-        optimizer.step();
         updates++;
         targetSync.afterUpdate(updates);
         if (config.prioritized()) {

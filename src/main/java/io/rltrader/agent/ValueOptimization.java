@@ -34,9 +34,10 @@ final class ValueOptimization implements AutoCloseable {
     /** After the backward pass has written the online gradients: clip, Adam step, count, target sync. */
     void step() {
         if (clipper != null) {
-            clipper.clip();
+            optimizer.step(clipper);
+        } else {
+            optimizer.step();
         }
-        optimizer.step();
         updates++;
         targetSync.afterUpdate(updates);
     }
