@@ -274,7 +274,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
         nextQuantilesRows.baddbmm_(greedyMaskRows, targetNextCube, ZERO, ONE);
         targetSamples.copy_(nextQuantiles).mul_(discountColumns).add_(rewardColumns);
 
-        batch.writeOneHot(arena, onehot, actions);
+        batch.writeOneHot(onehot);
         onlinePass.forward();
         takenQuantilesRows.baddbmm_(onehotRows, onlineCube, ZERO, ONE);
         loss.compute();
