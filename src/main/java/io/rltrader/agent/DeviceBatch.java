@@ -58,6 +58,19 @@ final class DeviceBatch implements AutoCloseable {
         }
     }
 
+    /**
+     * The sampled action of batch row {@code row}, read from host memory and checked against the
+     * action count (a scatter or gather on the device would refuse it too).
+     */
+    int takenAction(int row, int actions, String algorithm) {
+        long action = host.actionsMemory().getLong(row * Long.BYTES);
+        if (action < 0 || action >= actions) {
+            throw new IllegalStateException(algorithm + ": sampled action " + action + " in batch row " + row
+                + " is outside 0.." + (actions - 1));
+        }
+        return (int) action;
+    }
+
     /** Writes the one-hot rows of the sampled actions into {@code onehot} [B, A] with a scatter. */
     void writeOneHot(Tensor onehot) {
         onehot.zero_().scatter_(1, actionIndex, io.rltrader.nn.NativeConstants.ONE);

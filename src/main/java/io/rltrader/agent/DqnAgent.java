@@ -391,12 +391,7 @@ public final class DqnAgent implements OffPolicyAgent {
     }
 
     private int takenAction(int row) {
-        long action = batch.host.actionsMemory().getLong(row * Long.BYTES);
-        if (action < 0 || action >= actions) {
-            throw new IllegalStateException("dqn: sampled action " + action + " in batch row " + row
-                + " is outside 0.." + (actions - 1));
-        }
-        return (int) action;
+        return batch.takenAction(row, actions, ALGORITHM);
     }
 
     private float rowMaximum(UnsafeBuffer values, int row) {
