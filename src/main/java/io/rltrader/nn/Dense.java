@@ -64,7 +64,7 @@ public final class Dense implements Layer {
         private final Tensor weightT;
         private final Tensor biasRows;
         private final Tensor preGrad;
-        private final Tensor reluMask;
+        private final BoxedOp reluBackward;
         private final Tensor preGradT;
         private final Tensor elu;
         private final Tensor one;
@@ -82,16 +82,21 @@ public final class Dense implements Layer {
             this.biasRows = arena.own(bias.value().expand(binding.batch(), out));
             this.elu = activation == Activation.ELU ? binding.activation(out) : null;
             this.one = activation == Activation.ELU || activation == Activation.TANH ? arena.constant(1.0) : null;
-            this.zeroTensor = activation == Activation.ELU || activation == Activation.RELU ? arena.constant(0.0) : null;
+            this.zeroTensor = activation == Activation.ELU ? arena.constant(0.0) : null;
             if (binding.training()) {
                 this.preGrad = activation == Activation.IDENTITY || activation == Activation.RELU
                     ? gradOutput : binding.gradient(out);
-                this.reluMask = activation == Activation.RELU ? arena.zeros(binding.batch(), out) : null;
+                // relu' = 1 where the output is positive: PyTorch's threshold_backward (g where y > 0,
+                // else 0), one op written over gradOutput, this layer's own buffer.
+                this.reluBackward = activation == Activation.RELU ? new BoxedOp(arena, "aten::threshold_backward",
+                    "grad_input", "grad_output:Tensor self:Tensor threshold:Scalar grad_input:Tensor",
+                    BoxedOp.tensor(arena, gradOutput), BoxedOp.tensor(arena, output), BoxedOp.scalar(arena, 0.0),
+                    BoxedOp.tensor(arena, gradOutput)) : null;
                 this.preGradT = arena.own(preGrad.t());
                 this.onesBatch = binding.onesBatch();
             } else {
                 this.preGrad = null;
-                this.reluMask = null;
+                this.reluBackward = null;
                 this.preGradT = null;
                 this.onesBatch = null;
             }
@@ -116,11 +121,7 @@ public final class Dense implements Layer {
         @Override
         public void backward(boolean parameterGradients) {
             switch (activation) {
-                // relu' = 1 where the output is positive (PyTorch's threshold_backward): a float 0/1
-                // mask, and the gradient masked in place (gradOutput is this layer's own buffer). A
-                // bool mask would be one op less, but a float-by-bool product takes ATen's slow
-                // type-promoting path (about 4x the time of these three ops at 64 x 128).
-                case RELU -> gradOutput.mul_(reluMask.copy_(output).gt_(zeroTensor));
+                case RELU -> reluBackward.call();
                 // tanh' = 1 - y^2, applied as -(y^2 - 1) * g.
                 case TANH -> preGrad.copy_(output).square_().sub_(one).mul_(gradOutput).neg_();
                 case ELU -> preGrad.copy_(elu).mul_(gradOutput);

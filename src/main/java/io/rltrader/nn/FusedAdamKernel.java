@@ -1,16 +1,7 @@
 package io.rltrader.nn;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.pytorch.Argument;
-import org.bytedeco.pytorch.Dispatcher;
-import org.bytedeco.pytorch.FunctionSchema;
-import org.bytedeco.pytorch.GenericList;
 import org.bytedeco.pytorch.IValue;
-import org.bytedeco.pytorch.IValueVector;
-import org.bytedeco.pytorch.OperatorHandle;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorType;
-import org.bytedeco.pytorch.Type;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -19,13 +10,9 @@ import org.bytedeco.pytorch.global.torch;
  * that reads each parameter, gradient and moment once, where the same maths as in-place ops takes
  * eight passes and eight dispatches. Its formulas are PyTorch's Adam/AdamW ({@link Adam} documents them).
  *
- * <p>The presets bind no C++ function for these operators, so they are called through LibTorch's
- * dispatcher with a boxed argument stack. Every argument (the one-element tensor lists, the 0-dim step,
- * learning-rate and gradient-scale tensors, the betas, epsilon and decay) is made once here as an
- * {@code IValue}; a call copies them into the stack, which the call consumes (reference-count
- * increments, no Java allocation), and the kernel reads the step and learning rate that Java last wrote
- * into the 0-dim tensors. The operator's schema is checked here, so a LibTorch whose signature differs
- * fails at construction with a message, not with wrong numbers.
+ * <p>The presets bind no C++ function for these operators, so they are called through the dispatcher
+ * ({@link BoxedOp}) with one-element tensor lists and the {@code tensor_lr} overload: the kernel reads
+ * the step and the learning rate from 0-dim CPU tensors that Java rewrites before each call.
  *
  * <p>With a gradient scale the kernel divides each gradient by it as it reads it and stores the result
  * back ({@code GradScaler}'s unscaling): global-norm clipping by a factor c is the scale 1/c, without
@@ -37,11 +24,7 @@ final class FusedAdamKernel {
         + " eps:float amsgrad:bool maximize:bool grad_scale:Tensor? found_inf:Tensor?";
     private static final int GRAD_SCALE = 13;
 
-    private final Dispatcher dispatcher;
-    private final OperatorHandle operator;
-    private final IValueVector stack;
-    private final IValue[] arguments;
-    private final IValue none;
+    private final BoxedOp operator;
     private final IValue gradScale;
 
     /**
@@ -55,55 +38,22 @@ final class FusedAdamKernel {
         if (arena.device().isCuda()) {
             throw new IllegalArgumentException("the fused Adam kernel is called here for the CPU only");
         }
-        String name = decoupledWeightDecay ? "aten::_fused_adamw_" : "aten::_fused_adam_";
-        this.dispatcher = Dispatcher.singleton();
-        this.operator = arena.own(dispatcher.findSchemaOrThrow(name, "tensor_lr"));
-        String schema = describe(operator.schema());
-        if (!schema.equals(SCHEMA) || !operator.hasKernelForDispatchKey(torch.DispatchKey.CPU)) {
-            throw new IllegalStateException(name + ".tensor_lr in this LibTorch is (" + schema + ")"
-                + (operator.hasKernelForDispatchKey(torch.DispatchKey.CPU) ? "" : " without a CPU kernel")
-                + "; Adam's fused path expects (" + SCHEMA + ") with a CPU kernel");
+        IValue none = BoxedOp.none(arena);
+        this.gradScale = BoxedOp.tensor(arena, gradScale);
+        this.operator = new BoxedOp(arena, decoupledWeightDecay ? "aten::_fused_adamw_" : "aten::_fused_adam_",
+            "tensor_lr", SCHEMA,
+            BoxedOp.tensorList(arena, parameters), BoxedOp.tensorList(arena, gradients),
+            BoxedOp.tensorList(arena, firstMoment), BoxedOp.tensorList(arena, secondMoment),
+            BoxedOp.tensorList(arena), BoxedOp.tensorList(arena, step), BoxedOp.tensor(arena, lr),
+            BoxedOp.number(arena, beta1), BoxedOp.number(arena, beta2), BoxedOp.number(arena, weightDecay),
+            BoxedOp.number(arena, epsilon), BoxedOp.bool(arena, false), BoxedOp.bool(arena, false), none, none);
+        if (!operator.hasKernelFor(torch.DispatchKey.CPU)) {
+            throw new IllegalStateException("this LibTorch has no CPU kernel for the fused Adam step");
         }
-        Type.TypePtr tensorType = arena.own(new Type.TypePtr(arena.own(TensorType.get())));
-        this.none = arena.own(new IValue());
-        this.gradScale = arena.own(new IValue(gradScale));
-        this.arguments = new IValue[] {
-            list(arena, tensorType, parameters), list(arena, tensorType, gradients),
-            list(arena, tensorType, firstMoment), list(arena, tensorType, secondMoment),
-            list(arena, tensorType, null), list(arena, tensorType, step),
-            arena.own(new IValue(lr)), arena.own(new IValue(beta1)), arena.own(new IValue(beta2)),
-            arena.own(new IValue(weightDecay)), arena.own(new IValue(epsilon)),
-            arena.own(new IValue(false)), arena.own(new IValue(false)), none, none};
-        this.stack = arena.own(new IValueVector());
     }
 
     /** One step; with {@code scaleGradients}, the gradients are divided by the gradient scale first. */
     void run(boolean scaleGradients) {
-        stack.resize(arguments.length);
-        for (int i = 0; i < arguments.length; i++) {
-            stack.put(i, i == GRAD_SCALE && scaleGradients ? gradScale : arguments[i]);
-        }
-        dispatcher.callBoxed(operator, stack);
-    }
-
-    private static IValue list(DeviceTensors arena, Type.TypePtr tensorType, Tensor element) {
-        GenericList list = arena.own(new GenericList(tensorType));
-        if (element != null) {
-            list.push_back(arena.own(new IValue(element)));
-        }
-        return arena.own(new IValue(list));
-    }
-
-    private static String describe(FunctionSchema schema) {
-        Argument arguments = schema.arguments();
-        StringBuilder out = new StringBuilder();
-        for (long i = 0; i < arguments.limit(); i++) {
-            Argument argument = arguments.getPointer(i);
-            try (Type.TypePtr type = argument.type(); BytePointer typeName = torch.toString(type)) {
-                out.append(i == 0 ? "" : " ").append(argument.name().getString()).append(':')
-                    .append(typeName.getString());
-            }
-        }
-        return out.toString();
+        operator.call(GRAD_SCALE, scaleGradients ? gradScale : null);
     }
 }

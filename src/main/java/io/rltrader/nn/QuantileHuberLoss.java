@@ -28,9 +28,10 @@ import org.bytedeco.pytorch.Tensor;
  * takes as few passes as the maths allows. Since c has the sign of u,
  * {@code |tau - 1{u < 0}| c = tau c + (1 - 2 tau) min(c, 0)}, and the gradient's sum is
  * {@code tau_i S_i + (1 - 2 tau_i) S-_i} with {@code S = sum_j c} and {@code S- = sum_j min(c, 0)}:
- * five passes (u, c, the two sums, min(c, 0)) and a few ops over {@code [B, N]}.
+ * five passes over one pairwise buffer (u written straight from the two broadcast operands by
+ * {@code sub.out}, c and min(c, 0) in place, the two sums) and a few ops over {@code [B, N]}.
  * {@link #compute()} does that; the loss itself, needed for logging and for priorities, is computed
- * from the kept u when {@link #value()} or {@link #perSample()} is first asked for after it.
+ * when {@link #value()} or {@link #perSample()} is first asked for after it.
  */
 public final class QuantileHuberLoss {
     private final DeviceTensors arena;
@@ -62,6 +63,9 @@ public final class QuantileHuberLoss {
     private final Scalar minusTwo;
     private final Scalar batchMean;
     private final double kappa;
+    private final BoxedOp pairwiseErrorIntoClipped;
+    private final BoxedOp pairwiseErrorIntoError;
+    private final BoxedOp clipError;
     private boolean valueStale;
 
     /**
@@ -116,6 +120,15 @@ public final class QuantileHuberLoss {
         this.gradientScale = arena.scalar(-1.0 / (b * nTarget * kappa));
         this.minusTwo = arena.scalar(-2.0);
         this.batchMean = arena.scalar(1.0 / b);
+        // u = T - theta from the broadcast views in one pass (a copy then sub_ would be two).
+        String sub = "self:Tensor other:Tensor alpha:Scalar out:Tensor";
+        this.pairwiseErrorIntoClipped = new BoxedOp(arena, "aten::sub", "out", sub, BoxedOp.tensor(arena, targetRows),
+            BoxedOp.tensor(arena, thetaColumns), BoxedOp.scalar(arena, 1.0), BoxedOp.tensor(arena, clipped));
+        this.pairwiseErrorIntoError = new BoxedOp(arena, "aten::sub", "out", sub, BoxedOp.tensor(arena, targetRows),
+            BoxedOp.tensor(arena, thetaColumns), BoxedOp.scalar(arena, 1.0), BoxedOp.tensor(arena, error));
+        this.clipError = new BoxedOp(arena, "aten::clamp", "out", "self:Tensor min:Scalar? max:Scalar? out:Tensor",
+            BoxedOp.tensor(arena, error), BoxedOp.scalar(arena, -kappa), BoxedOp.scalar(arena, kappa),
+            BoxedOp.tensor(arena, clipped));
     }
 
     /**
@@ -123,8 +136,8 @@ public final class QuantileHuberLoss {
      * follows on demand from {@link #value()} and {@link #perSample()}.
      */
     public void compute() {
-        error.copy_(targetRows).sub_(thetaColumns);
-        clipped.copy_(error).clamp_(lowerBound, upperBound);
+        pairwiseErrorIntoClipped.call();
+        clipped.clamp_(lowerBound, upperBound);
         // -S / (B N' kappa) into the gradient, -S- / (B N' kappa) beside it.
         gradThetaFlat.addmv_(clippedPerQuantile, onesTargets, NativeConstants.ZERO, gradientScale);
         clipped.clamp_max_(zero);
@@ -137,9 +150,10 @@ public final class QuantileHuberLoss {
         valueStale = true;
     }
 
-    /** The loss and the per-sample losses of the last {@link #compute()} from the kept pairwise errors u. */
+    /** The loss and the per-sample losses of the last {@link #compute()}. */
     private void computeValue() {
-        clipped.copy_(error).clamp_(lowerBound, upperBound);
+        pairwiseErrorIntoError.call();
+        clipError.call();
         // |tau - 1{u < 0}| as |1{u < 0} - tau|, then times c.
         tauWeight.copy_(error).lt_(zero).sub_(tauColumns).abs_().mul_(clipped);
         // kappa rho = |tau - 1{u < 0}| c (u - c/2), written over the error buffer.
