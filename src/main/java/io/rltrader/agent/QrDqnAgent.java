@@ -136,7 +136,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
     private final QuantileHuberLoss loss;
     private final Kernels kernels;
     private final float[] nextMeansOnHost;
-    private final UnsafeBuffer selectionValues;
+    private final UnsafeBuffer nextMeansValues;
     private final UnsafeBuffer targetNextValues;
     private final UnsafeBuffer targetSampleValues;
     private final UnsafeBuffer onlineValues;
@@ -212,7 +212,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
             config.prioritized() ? batch.weights : null, gradTaken, config.kappa());
         if (kernels == Kernels.CPU_FUSED) {
             nextMeansOnHost = new float[actions];
-            selectionValues = arena.host((config.doubleQ() ? onlineNextPass : targetNextPass).output());
+            nextMeansValues = arena.host(nextMeans);
             targetNextValues = arena.host(targetNextPass.output());
             targetSampleValues = arena.host(targetSamples);
             onlineValues = arena.host(onlinePass.output());
@@ -221,7 +221,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
             onlineGradient = arena.host(onlinePass.gradOutput());
         } else {
             nextMeansOnHost = null;
-            selectionValues = null;
+            nextMeansValues = null;
             targetNextValues = null;
             targetSampleValues = null;
             onlineValues = null;
@@ -311,6 +311,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
         }
         onlinePass.forward();
         if (kernels == Kernels.CPU_FUSED) {
+            nextMeansFlat.addmv_(selectionQuantiles, onesQuantiles, ZERO, quantileMean);
             targetQuantilesOnHost();
             takenQuantilesOnHost();
             loss.compute();
@@ -333,24 +334,18 @@ public final class QrDqnAgent implements OffPolicyAgent {
     }
 
     /**
-     * {@code T_j = r + gamma^n theta'_j(s', a*)} into the target samples, a* greedy on the mean of the
-     * selecting network's quantiles, exact ties averaged as {@link GreedyMask} does: the tensor path's
-     * selection as one Java pass over host memory.
+     * {@code T_j = r + gamma^n theta'_j(s', a*)} into the target samples, a* greedy on the means of the
+     * selecting network's quantiles (one GEMV before this), exact ties averaged as {@link GreedyMask}
+     * does: the tensor path's selection as one Java pass over host memory.
      */
     private void targetQuantilesOnHost() {
         int n = quantiles;
-        float meanScale = 1f / n;
         UnsafeBuffer rewards = batch.host.rewardsMemory();
         UnsafeBuffer discounts = batch.host.discountsMemory();
         for (int i = 0; i < config.batchSize(); i++) {
             float best = Float.NEGATIVE_INFINITY;
             for (int a = 0; a < actions; a++) {
-                int offset = (i * actions + a) * n * Float.BYTES;
-                float sum = 0f;
-                for (int j = 0; j < n; j++) {
-                    sum += selectionValues.getFloat(offset + j * Float.BYTES);
-                }
-                nextMeansOnHost[a] = sum * meanScale;
+                nextMeansOnHost[a] = nextMeansValues.getFloat((i * actions + a) * Float.BYTES);
                 best = Math.max(best, nextMeansOnHost[a]);
             }
             int ties = 0;
