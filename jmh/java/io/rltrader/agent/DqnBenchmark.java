@@ -1,6 +1,7 @@
 package io.rltrader.agent;
 
 import io.rltrader.bench.AllocationFree;
+import io.rltrader.bench.DenormalCheck;
 import io.rltrader.data.DataSources;
 import io.rltrader.data.FeatureMatrix;
 import io.rltrader.data.MarketData;
@@ -212,6 +213,12 @@ public class DqnBenchmark {
         gemm[2].addmm_(gemm[0], w1T, zero, one);
         gemm[4].addmm_(gemm[2], w2T, zero, one);
         gemm[6].addmm_(gemm[4], w3T, zero, one);
+    }
+
+    /** Runs on the measuring thread before each iteration: subnormals flushed there (see DenormalCheck). */
+    @Setup(Level.Iteration)
+    public void flushDenormalsOnMeasuringThread() {
+        DenormalCheck.onThisThread("DqnBenchmark");
     }
 
     @TearDown(Level.Trial)

@@ -1,6 +1,7 @@
 package io.rltrader.agent;
 
 import io.rltrader.bench.AllocationFree;
+import io.rltrader.bench.DenormalCheck;
 import io.rltrader.bench.ItemsPerOp;
 import io.rltrader.data.CsvLoader;
 import io.rltrader.data.DataSources;
@@ -229,6 +230,12 @@ public class PpoBenchmark {
                 n[14].addmv_(n[18], n[13], zero, one);
             }
         }
+    }
+
+    /** Runs on the measuring thread before each iteration: subnormals flushed there (see DenormalCheck). */
+    @Setup(Level.Iteration)
+    public void flushDenormalsOnMeasuringThread() {
+        DenormalCheck.onThisThread("PpoBenchmark");
     }
 
     @TearDown(Level.Trial)

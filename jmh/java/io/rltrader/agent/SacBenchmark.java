@@ -1,6 +1,7 @@
 package io.rltrader.agent;
 
 import io.rltrader.bench.AllocationFree;
+import io.rltrader.bench.DenormalCheck;
 import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.ReplayBuffer;
 import io.rltrader.nn.ComputeDevice;
@@ -180,6 +181,12 @@ public class SacBenchmark {
                 p[i].addmm_(p[i + 1], p[i + 2], NativeConstants.ZERO, NativeConstants.ONE);
             }
         }
+    }
+
+    /** Runs on the measuring thread before each iteration: subnormals flushed there (see DenormalCheck). */
+    @Setup(Level.Iteration)
+    public void flushDenormalsOnMeasuringThread() {
+        DenormalCheck.onThisThread("SacBenchmark");
     }
 
     @TearDown(Level.Trial)

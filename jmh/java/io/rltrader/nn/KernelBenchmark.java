@@ -1,6 +1,7 @@
 package io.rltrader.nn;
 
 import io.rltrader.bench.AllocationFree;
+import io.rltrader.bench.DenormalCheck;
 import io.rltrader.util.Rng;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.pytorch.Tensor;
@@ -89,6 +90,12 @@ public class KernelBenchmark {
             values[i] = (float) rng.nextGaussian();
         }
         arena.upload(tensor, values, tensor.numel());
+    }
+
+    /** Runs on the measuring thread before each iteration: subnormals flushed there (see DenormalCheck). */
+    @Setup(Level.Iteration)
+    public void flushDenormalsOnMeasuringThread() {
+        DenormalCheck.onThisThread("KernelBenchmark");
     }
 
     @TearDown(Level.Trial)

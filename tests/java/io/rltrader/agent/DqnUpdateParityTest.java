@@ -3,6 +3,8 @@ package io.rltrader.agent;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rltrader.memory.TransitionBatch;
+import io.rltrader.nn.ComputeDevice;
+import io.rltrader.nn.Kernels;
 import io.rltrader.nn.ParameterSet;
 import io.rltrader.util.Rng;
 import java.util.Map;
@@ -22,18 +24,24 @@ class DqnUpdateParityTest {
     private static final int ACTIONS = 3;
     private static final int BATCH = 8;
 
-    @ParameterizedTest(name = "double={0} dueling={1} loss={2} clip={3}")
+    @ParameterizedTest(name = "double={0} dueling={1} loss={2} clip={3} kernels={4}")
     @CsvSource({
-        "false, false, mse, 1.0",
-        "false, false, huber, 0",
-        "true, false, huber, 0.5",
-        "false, true, mse, 0",
-        "true, true, huber, 1.0"})
-    void updateMatchesAutogradReference(boolean doubleQ, boolean dueling, String loss, double clip) {
+        "false, false, mse, 1.0, CPU_FUSED",
+        "false, false, huber, 0, CPU_FUSED",
+        "true, false, huber, 0.5, CPU_FUSED",
+        "false, true, mse, 0, CPU_FUSED",
+        "true, true, huber, 1.0, CPU_FUSED",
+        "false, false, mse, 1.0, TENSOR_OPS",
+        "false, false, huber, 0, TENSOR_OPS",
+        "true, false, huber, 0.5, TENSOR_OPS",
+        "false, true, mse, 0, TENSOR_OPS",
+        "true, true, huber, 1.0, TENSOR_OPS"})
+    void updateMatchesAutogradReference(boolean doubleQ, boolean dueling, String loss, double clip, Kernels kernels) {
         DqnAgent.Config base = DqnAgent.Config.defaults();
         DqnAgent.Config config = new DqnAgent.Config(new int[] {16, 12}, doubleQ, dueling, 3e-3, 0.9, 100, BATCH, 0, 1,
             1, 1000, 1.0, "linear", 1, 0.05, 0.5, 0.99, loss, 1.0, clip, 1, false, 0.6, 0.4, 17);
-        try (PointerScope scope = new PointerScope(); DqnAgent agent = new DqnAgent(OBS, ACTIONS, config)) {
+        try (PointerScope scope = new PointerScope();
+             DqnAgent agent = new DqnAgent(OBS, ACTIONS, config, ComputeDevice.CPU, kernels)) {
             fillBatch(agent.batch(), new Rng(99));
             ParameterSet online = agent.onlineParameters();
             ParameterSet target = agent.targetParameters();

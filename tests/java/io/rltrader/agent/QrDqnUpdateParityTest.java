@@ -3,6 +3,8 @@ package io.rltrader.agent;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rltrader.memory.TransitionBatch;
+import io.rltrader.nn.ComputeDevice;
+import io.rltrader.nn.Kernels;
 import io.rltrader.nn.ParameterSet;
 import io.rltrader.nn.QuantileReference;
 import io.rltrader.util.Rng;
@@ -26,16 +28,22 @@ class QrDqnUpdateParityTest {
     private static final int BATCH = 8;
     private static final int QUANTILES = 7;
 
-    @ParameterizedTest(name = "double={0} kappa={1} clip={2} prioritized={3}")
+    @ParameterizedTest(name = "double={0} kappa={1} clip={2} prioritized={3} kernels={4}")
     @CsvSource({
-        "false, 1.0, 0, false",
-        "true, 1.0, 0.5, false",
-        "false, 0.5, 1.0, true",
-        "true, 2.0, 0, true"})
-    void updateMatchesAutogradReference(boolean doubleQ, double kappa, double clip, boolean prioritized) {
+        "false, 1.0, 0, false, CPU_FUSED",
+        "true, 1.0, 0.5, false, CPU_FUSED",
+        "false, 0.5, 1.0, true, CPU_FUSED",
+        "true, 2.0, 0, true, CPU_FUSED",
+        "false, 1.0, 0, false, TENSOR_OPS",
+        "true, 1.0, 0.5, false, TENSOR_OPS",
+        "false, 0.5, 1.0, true, TENSOR_OPS",
+        "true, 2.0, 0, true, TENSOR_OPS"})
+    void updateMatchesAutogradReference(boolean doubleQ, double kappa, double clip, boolean prioritized,
+                                        Kernels kernels) {
         QrDqnAgent.Config config = new QrDqnAgent.Config(new int[] {16, 12}, QUANTILES, kappa, doubleQ, 3e-3, 0.9,
             100, BATCH, 0, 1, 1, 1000, 1.0, "linear", 1, 0.05, 0.5, 0.99, clip, 1, prioritized, 0.6, 0.4, 17);
-        try (PointerScope scope = new PointerScope(); QrDqnAgent agent = new QrDqnAgent(OBS, ACTIONS, config)) {
+        try (PointerScope scope = new PointerScope();
+             QrDqnAgent agent = new QrDqnAgent(OBS, ACTIONS, config, ComputeDevice.CPU, kernels)) {
             ReferenceUpdate.fillBatch(agent.batch(), new Rng(99), ACTIONS);
             ParameterSet online = agent.onlineParameters();
             double[] weights = ReferenceUpdate.toDouble(online.toArray());

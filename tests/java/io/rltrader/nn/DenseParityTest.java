@@ -19,7 +19,17 @@ class DenseParityTest {
     @ParameterizedTest
     @EnumSource(Activation.class)
     void mlpForwardAndGradientsMatchAutograd(Activation activation) {
-        int batch = 7;
+        mlpMatchesAutograd(activation, 7);
+    }
+
+    /** One row takes the layers' matrix-vector path in the forward pass (acting for one env). */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void singleRowMatchesAutograd(Activation activation) {
+        mlpMatchesAutograd(activation, 1);
+    }
+
+    private static void mlpMatchesAutograd(Activation activation, int batch) {
         int in = 5;
         int[] hidden = {16, 12};
         int out = 3;

@@ -63,6 +63,29 @@ class NativeRuntimeTest {
         assertThrows(UserInputException.class, () -> NativeRuntime.device("cuda:-1"));
     }
 
+    /** The probe tells a fresh thread (flags as the JVM set them) from one where the flag was set. */
+    @Test
+    void denormalFlushingIsSeenPerThread() throws Exception {
+        NativeRuntime.init();
+        boolean[] seen = new boolean[3];
+        Thread thread = new Thread(() -> {
+            seen[0] = NativeRuntime.denormalsFlushedOnThisThread();
+            NativeRuntime.flushDenormalsOnThisThread();
+            seen[1] = NativeRuntime.denormalsFlushedOnThisThread();
+            // LibTorch's own kernels see the same flag: half the smallest normal float is 0 in a tensor too.
+            try (DeviceTensors arena = new DeviceTensors(ComputeDevice.CPU)) {
+                Tensor x = arena.full(Float.MIN_NORMAL, 4);
+                x.mul_(arena.constant(0.5));
+                seen[2] = arena.host(x).getFloat(0) == 0f;
+            }
+        });
+        thread.start();
+        thread.join();
+        assertFalse(seen[0], "a new thread keeps subnormals");
+        assertTrue(seen[1], "after flushDenormalsOnThisThread the probe sees flushing");
+        assertTrue(seen[2], "and LibTorch's kernels on that thread flush too");
+    }
+
     @Test
     void describeReportsWhatWasSet() {
         Map<String, Object> info = NativeRuntime.describe();

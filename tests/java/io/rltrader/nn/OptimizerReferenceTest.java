@@ -3,6 +3,7 @@ package io.rltrader.nn;
 import static io.rltrader.nn.DenseParityTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rltrader.util.Rng;
 import org.bytedeco.javacpp.PointerScope;
@@ -77,17 +78,23 @@ class OptimizerReferenceTest {
 
     @ParameterizedTest
     @CsvSource({
-        // lr, weight decay, decoupled
-        "0.05, 0, false",
-        "0.05, 0.1, false",
-        "0.05, 0.01, true",
-        "0.05, 0.3, true",
-        "0.001, 0, false"})
-    void adamMatchesPyTorchFormulas(double lr, double weightDecay, boolean decoupled) {
+        // lr, weight decay, decoupled, kernels
+        "0.05, 0, false, TENSOR_OPS",
+        "0.05, 0.1, false, TENSOR_OPS",
+        "0.05, 0.01, true, TENSOR_OPS",
+        "0.05, 0.3, true, TENSOR_OPS",
+        "0.001, 0, false, TENSOR_OPS",
+        "0.05, 0, false, CPU_FUSED",
+        "0.05, 0.1, false, CPU_FUSED",
+        "0.05, 0.01, true, CPU_FUSED",
+        "0.05, 0.3, true, CPU_FUSED",
+        "0.001, 0, false, CPU_FUSED"})
+    void adamMatchesPyTorchFormulas(double lr, double weightDecay, boolean decoupled, Kernels kernels) {
         Adam.Config config = new Adam.Config(lr, 0.9, 0.999, 1e-8, weightDecay, decoupled);
         try (PointerScope scope = new PointerScope(); DeviceTensors arena = new DeviceTensors(ComputeDevice.CPU)) {
             ParameterSet params = parameters(arena);
-            try (Adam optimizer = new Adam(params, config)) {
+            try (Adam optimizer = new Adam(params, config, kernels)) {
+                assertEquals(kernels, optimizer.kernels());
                 double[] p = ParameterSetTest.toDouble(params.toArray());
                 double[] m = new double[SIZE];
                 double[] v = new double[SIZE];
@@ -109,6 +116,65 @@ class OptimizerReferenceTest {
                 assertClose("parameters", actual, toFloat(p));
                 assertClose("exp_avg", Autograd.read(optimizer.state().get("exp_avg")), toFloat(m));
                 assertClose("exp_avg_sq", Autograd.read(optimizer.state().get("exp_avg_sq")), toFloat(v));
+            }
+        }
+    }
+
+    /**
+     * {@code step(clipper)} against clip_grad_norm_ then Adam in double precision, over a size that is
+     * not a multiple of the kernels' vector width (the fused kernel's scalar tail runs too); norms both
+     * above and below the maximum occur. The clipped gradients are left behind, as clip() leaves them.
+     */
+    @ParameterizedTest
+    @CsvSource({"TENSOR_OPS, 45", "CPU_FUSED, 45", "CPU_FUSED, 3"})
+    void adamWithClippingMatchesClipThenStep(Kernels kernels, int size) {
+        Adam.Config config = Adam.Config.adam(0.05);
+        double maxNorm = 0.5 * Math.sqrt(size);
+        try (PointerScope scope = new PointerScope(); DeviceTensors arena = new DeviceTensors(ComputeDevice.CPU)) {
+            ParameterSet.Builder builder = ParameterSet.builder();
+            builder.add("w", ParameterSet.Initializer.uniform(-0.1, 0.1), size);
+            ParameterSet params = builder.build(arena, new Rng(5));
+            try (Adam optimizer = new Adam(params, config, kernels);
+                 GradientClipper clipper = new GradientClipper(params, maxNorm)) {
+                double[] p = ParameterSetTest.toDouble(params.toArray());
+                double[] m = new double[size];
+                double[] v = new double[size];
+                Rng rng = new Rng(17);
+                boolean clipped = false;
+                boolean unclipped = false;
+                for (int s = 1; s <= STEPS; s++) {
+                    float[] grad = new float[size];
+                    double scale = s % 2 == 0 ? 0.2 : 2.0;
+                    double squared = 0;
+                    for (int i = 0; i < size; i++) {
+                        grad[i] = (float) (scale * rng.nextGaussian());
+                        squared += (double) grad[i] * grad[i];
+                    }
+                    double coefficient = Math.min(1, maxNorm / (Math.sqrt(squared) + 1e-6));
+                    clipped |= coefficient < 1;
+                    unclipped |= coefficient == 1;
+                    float[] expectedGrad = new float[size];
+                    for (int i = 0; i < size; i++) {
+                        expectedGrad[i] = (float) (grad[i] * coefficient);
+                    }
+                    arena.upload(params.gradients(), grad, size);
+                    optimizer.step(clipper);
+                    adamReference(p, m, v, expectedGrad, s, config.learningRate(), config);
+                    assertEquals(Math.sqrt(squared), clipper.lastNorm(), 1e-6 * Math.sqrt(squared));
+                    assertClose("step " + s + " gradients", params.gradientsToArray(), expectedGrad);
+                }
+                assertTrue(clipped && unclipped, "the steps cover clipping and no clipping");
+                assertClose("parameters", params.toArray(), toFloat(p));
+                assertClose("exp_avg_sq", Autograd.read(optimizer.state().get("exp_avg_sq")), toFloat(v));
+            }
+        }
+    }
+
+    @Test
+    void theCpuDefaultIsTheFusedKernel() {
+        try (PointerScope scope = new PointerScope(); DeviceTensors arena = new DeviceTensors(ComputeDevice.CPU)) {
+            try (Adam optimizer = new Adam(parameters(arena), Adam.Config.adam(0.01))) {
+                assertEquals(Kernels.CPU_FUSED, optimizer.kernels());
             }
         }
     }

@@ -58,25 +58,25 @@ final class DeviceBatch implements AutoCloseable {
         }
     }
 
-    /** Writes the per-sample errors (priorities' source) back into the host batch: [B] float32. */
     /**
-     * Writes the one-hot rows of the sampled actions into {@code onehot} [B, A]: a Java loop over
-     * host memory on the CPU (no native call), a scatter on the device otherwise.
+     * The sampled action of batch row {@code row}, read from host memory and checked against the
+     * action count (a scatter or gather on the device would refuse it too).
      */
-    void writeOneHot(DeviceTensors arena, Tensor onehot, int actions) {
-        if (arena.hasHost(onehot)) {
-            org.agrona.concurrent.UnsafeBuffer out = arena.host(onehot);
-            org.agrona.concurrent.UnsafeBuffer taken = host.actionsMemory();
-            int rows = host.size();
-            out.setMemory(0, rows * actions * Float.BYTES, (byte) 0);
-            for (int row = 0; row < rows; row++) {
-                out.putFloat((row * actions + (int) taken.getLong(row * Long.BYTES)) * Float.BYTES, 1f);
-            }
-        } else {
-            onehot.zero_().scatter_(1, actionIndex, io.rltrader.nn.NativeConstants.ONE);
+    int takenAction(int row, int actions, String algorithm) {
+        long action = host.actionsMemory().getLong(row * Long.BYTES);
+        if (action < 0 || action >= actions) {
+            throw new IllegalStateException(algorithm + ": sampled action " + action + " in batch row " + row
+                + " is outside 0.." + (actions - 1));
         }
+        return (int) action;
     }
 
+    /** Writes the one-hot rows of the sampled actions into {@code onehot} [B, A] with a scatter. */
+    void writeOneHot(Tensor onehot) {
+        onehot.zero_().scatter_(1, actionIndex, io.rltrader.nn.NativeConstants.ONE);
+    }
+
+    /** Writes the per-sample errors (priorities' source) back into the host batch: [B] float32. */
     void publishTdErrors(Tensor errors) {
         host.tdErrors().copy_(errors);
     }

@@ -7,6 +7,7 @@ import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.GradientClipper;
+import io.rltrader.nn.Kernels;
 import io.rltrader.nn.LayerPass;
 import io.rltrader.nn.NativeConstants;
 import io.rltrader.nn.NativeRuntime;
@@ -32,6 +33,12 @@ import org.bytedeco.pytorch.Tensor;
  * the training loop stores transitions and samples {@link #batch()}; {@link #update()} computes
  * targets, the loss and its hand-written gradient, clips, and takes an Adam step. Every tensor is
  * made in the constructor, so acting and updating allocate nothing on the Java heap.
+ *
+ * <p>Between the matrix products an update works on B x A values (TD targets, the taken actions'
+ * values, the loss and its gradient). On the CPU ({@link Kernels#CPU_FUSED}) that is one Java pass
+ * over the tensors' host memory, and Adam (with the clipping) is LibTorch's fused kernel; on CUDA
+ * ({@link Kernels#TENSOR_OPS}) it is about twenty small tensor ops and Adam is eight. The CPU runs the
+ * CUDA path too when asked (the tests compare both with an autograd reference).
  */
 public final class DqnAgent implements OffPolicyAgent {
     /**
@@ -143,6 +150,7 @@ public final class DqnAgent implements OffPolicyAgent {
     private final TargetSync targetSync;
     private final Rng explorationRng;
 
+    private final Kernels kernels;
     private final LayerPass onlinePass;
     private final LayerPass targetNextPass;
     private final LayerPass onlineNextPass;
@@ -157,6 +165,15 @@ public final class DqnAgent implements OffPolicyAgent {
     private final Tensor gradQTaken;
     private final Tensor gradQTakenRows;
     private final RegressionLoss loss;
+    private final UnsafeBuffer onlineValues;
+    private final UnsafeBuffer targetNextValues;
+    private final UnsafeBuffer onlineNextValues;
+    private final UnsafeBuffer onlineGradient;
+    private final UnsafeBuffer takenValues;
+    private final UnsafeBuffer targetValues;
+    private final UnsafeBuffer takenGradient;
+    private final UnsafeBuffer lossWeights;
+    private final UnsafeBuffer lossErrors;
     private long updates;
 
     /** A new agent for observations of {@code observations} floats and {@code actions} discrete actions, on the CPU. */
@@ -165,12 +182,18 @@ public final class DqnAgent implements OffPolicyAgent {
     }
 
     public DqnAgent(int observations, int actions, Config config, ComputeDevice device) {
+        this(observations, actions, config, device, Kernels.defaultFor(device));
+    }
+
+    /** With the given kernels: {@link Kernels#TENSOR_OPS} on the CPU runs the CUDA code path (tests). */
+    DqnAgent(int observations, int actions, Config config, ComputeDevice device, Kernels kernels) {
         if (observations <= 0) {
             throw new UserInputException("dqn: observation size must be positive, got " + observations);
         }
         if (actions < 2) {
             throw new UserInputException("dqn: needs at least 2 discrete actions, got " + actions);
         }
+        this.kernels = kernels.requireSupportedOn(device, "dqn");
         NativeRuntime.init();
         NativeRuntime.flushDenormalsOnThisThread();
         this.config = config;
@@ -183,7 +206,7 @@ public final class DqnAgent implements OffPolicyAgent {
             Rng.split(config.seed(), 101));
         this.targetSync = new TargetSync(arena, online.parameters, target.parameters, config.targetUpdateInterval(),
             config.tau());
-        this.optimizer = new Adam(online.parameters, Adam.Config.adam(config.learningRate()));
+        this.optimizer = new Adam(online.parameters, Adam.Config.adam(config.learningRate()), kernels);
         this.clipper = config.maxGradNorm() > 0 ? new GradientClipper(online.parameters, config.maxGradNorm()) : null;
         this.explorationRng = Rng.split(config.seed(), 102);
         int b = config.batchSize();
@@ -193,18 +216,51 @@ public final class DqnAgent implements OffPolicyAgent {
         targetNextPass = target.layer.bind(new Binding(arena, b, false), batch.nextObservations, null);
         onlineNextPass = config.doubleQ()
             ? online.layer.bind(new Binding(arena, b, false), batch.nextObservations, null) : null;
-        targetGreedy = new GreedyMask(arena, targetNextPass.output());
-        onlineNextGreedy = config.doubleQ() ? new GreedyMask(arena, onlineNextPass.output()) : null;
-        onehot = arena.zeros(b, actions);
-        scratch = arena.zeros(b, actions);
-        onesActions = arena.full(1.0, actions);
-        nextValue = arena.zeros(b);
         qTaken = arena.zeros(b);
         tdTarget = arena.zeros(b);
         gradQTaken = arena.zeros(b);
-        gradQTakenRows = arena.own(arena.own(gradQTaken.view(b, 1)).expand(b, actions));
-        loss = new RegressionLoss(arena, RegressionLoss.Kind.parse(config.loss()), config.huberDelta(), qTaken,
-            tdTarget, config.prioritized() ? batch.weights : null, gradQTaken, b);
+        RegressionLoss.Kind lossKind = RegressionLoss.Kind.parse(config.loss());
+        if (kernels == Kernels.CPU_FUSED) {
+            targetGreedy = null;
+            onlineNextGreedy = null;
+            onehot = null;
+            scratch = null;
+            onesActions = null;
+            nextValue = null;
+            gradQTakenRows = null;
+            // The loss reads the importance weights from a copy in this arena's host memory.
+            Tensor weights = config.prioritized() ? arena.zeros(b) : null;
+            loss = new RegressionLoss(arena, lossKind, config.huberDelta(), qTaken, tdTarget, weights, gradQTaken, b,
+                kernels);
+            onlineValues = arena.host(onlinePass.output());
+            targetNextValues = arena.host(targetNextPass.output());
+            onlineNextValues = config.doubleQ() ? arena.host(onlineNextPass.output()) : null;
+            onlineGradient = arena.host(onlinePass.gradOutput());
+            takenValues = arena.host(qTaken);
+            targetValues = arena.host(tdTarget);
+            takenGradient = arena.host(gradQTaken);
+            lossWeights = weights == null ? null : arena.host(weights);
+            lossErrors = arena.host(loss.error());
+        } else {
+            targetGreedy = new GreedyMask(arena, targetNextPass.output());
+            onlineNextGreedy = config.doubleQ() ? new GreedyMask(arena, onlineNextPass.output()) : null;
+            onehot = arena.zeros(b, actions);
+            scratch = arena.zeros(b, actions);
+            onesActions = arena.full(1.0, actions);
+            nextValue = arena.zeros(b);
+            gradQTakenRows = arena.own(arena.own(gradQTaken.view(b, 1)).expand(b, actions));
+            loss = new RegressionLoss(arena, lossKind, config.huberDelta(), qTaken, tdTarget,
+                config.prioritized() ? batch.weights : null, gradQTaken, b, kernels);
+            onlineValues = null;
+            targetNextValues = null;
+            onlineNextValues = null;
+            onlineGradient = null;
+            takenValues = null;
+            targetValues = null;
+            takenGradient = null;
+            lossWeights = null;
+            lossErrors = null;
+        }
     }
 
     public Config config() {
@@ -256,6 +312,37 @@ public final class DqnAgent implements OffPolicyAgent {
         targetNextPass.forward();
         if (config.doubleQ()) {
             onlineNextPass.forward();
+        }
+        onlinePass.forward();
+        if (kernels == Kernels.CPU_FUSED) {
+            targetsAndTakenValuesOnHost();
+            loss.compute();
+            scatterLossGradientOnHost();
+        } else {
+            targetsAndTakenValuesWithTensorOps();
+            loss.compute();
+            onlinePass.gradOutput().copy_(onehot).mul_(gradQTakenRows);
+        }
+        onlinePass.backward(true);
+        if (clipper != null) {
+            optimizer.step(clipper);
+        } else {
+            optimizer.step();
+        }
+        updates++;
+        targetSync.afterUpdate(updates);
+        if (config.prioritized()) {
+            if (kernels == Kernels.CPU_FUSED) {
+                batch.host.tdErrorsMemory().putBytes(0, lossErrors, 0, config.batchSize() * Float.BYTES);
+            } else {
+                batch.publishTdErrors(loss.error());
+            }
+        }
+    }
+
+    /** TD targets into {@code tdTarget} and Q(s, a) of the taken actions into {@code qTaken}, as tensor ops. */
+    private void targetsAndTakenValuesWithTensorOps() {
+        if (config.doubleQ()) {
             // The target network's value at the online greedy action; exact ties are averaged.
             scratch.copy_(onlineNextGreedy.computeMask()).mul_(targetNextPass.output());
             nextValue.addmv_(scratch, onesActions, ZERO, ONE);
@@ -263,23 +350,74 @@ public final class DqnAgent implements OffPolicyAgent {
             nextValue.copy_(targetGreedy.computeMax());
         }
         tdTarget.copy_(batch.rewards).addcmul_(nextValue, batch.discounts);
-
-        batch.writeOneHot(arena, onehot, actions);
-        onlinePass.forward();
+        batch.writeOneHot(onehot);
         scratch.copy_(onlinePass.output()).mul_(onehot);
         qTaken.addmv_(scratch, onesActions, ZERO, ONE);
-        loss.compute();
-        onlinePass.gradOutput().copy_(onehot).mul_(gradQTakenRows);
-        onlinePass.backward(true);
-        if (clipper != null) {
-            clipper.clip();
+    }
+
+    /**
+     * The same as {@link #targetsAndTakenValuesWithTensorOps()} in one Java pass over host memory:
+     * {@code y = r + discount * V'(s')} with V' the target network's maximum (Double DQN: its value at
+     * the online network's greedy action, exact ties averaged as {@link GreedyMask} does), and
+     * {@code Q(s, a)}. Also copies the importance weights where the loss uses them.
+     */
+    private void targetsAndTakenValuesOnHost() {
+        TransitionBatch sampled = batch.host;
+        UnsafeBuffer rewards = sampled.rewardsMemory();
+        UnsafeBuffer discounts = sampled.discountsMemory();
+        for (int i = 0; i < config.batchSize(); i++) {
+            int at = i * Float.BYTES;
+            int row = i * actions;
+            float next = config.doubleQ() ? valueAtGreedy(onlineNextValues, targetNextValues, row)
+                : rowMaximum(targetNextValues, row);
+            targetValues.putFloat(at, rewards.getFloat(at) + next * discounts.getFloat(at));
+            takenValues.putFloat(at, onlineValues.getFloat((row + takenAction(i)) * Float.BYTES));
+            if (lossWeights != null) {
+                lossWeights.putFloat(at, sampled.weightsMemory().getFloat(at));
+            }
         }
-        optimizer.step();
-        updates++;
-        targetSync.afterUpdate(updates);
-        if (config.prioritized()) {
-            batch.publishTdErrors(loss.error());
+    }
+
+    /** d loss / d Q(s, a) into the taken action's column of the online output's gradient, 0 elsewhere. */
+    private void scatterLossGradientOnHost() {
+        for (int i = 0; i < config.batchSize(); i++) {
+            int row = i * actions;
+            int taken = takenAction(i);
+            float gradient = takenGradient.getFloat(i * Float.BYTES);
+            for (int a = 0; a < actions; a++) {
+                onlineGradient.putFloat((row + a) * Float.BYTES, a == taken ? gradient : 0f);
+            }
         }
+    }
+
+    private int takenAction(int row) {
+        return batch.takenAction(row, actions, ALGORITHM);
+    }
+
+    private float rowMaximum(UnsafeBuffer values, int row) {
+        float max = values.getFloat(row * Float.BYTES);
+        for (int a = 1; a < actions; a++) {
+            max = Math.max(max, values.getFloat((row + a) * Float.BYTES));
+        }
+        return max;
+    }
+
+    private float valueAtGreedy(UnsafeBuffer chooser, UnsafeBuffer valuer, int row) {
+        float max = rowMaximum(chooser, row);
+        int ties = 0;
+        for (int a = 0; a < actions; a++) {
+            if (chooser.getFloat((row + a) * Float.BYTES) == max) {
+                ties++;
+            }
+        }
+        float weight = 1f / ties;
+        float value = 0f;
+        for (int a = 0; a < actions; a++) {
+            if (chooser.getFloat((row + a) * Float.BYTES) == max) {
+                value += weight * valuer.getFloat((row + a) * Float.BYTES);
+            }
+        }
+        return value;
     }
 
     /** Algorithm name in checkpoints. */

@@ -3,6 +3,7 @@ package io.rltrader.agent;
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
+import io.rltrader.nn.Kernels;
 import io.rltrader.nn.NativeConstants;
 import io.rltrader.nn.NativeRuntime;
 import io.rltrader.nn.ParameterSet;
@@ -160,7 +161,7 @@ public final class IqnAgent implements OffPolicyAgent {
         this.target = new IqnNetwork(arena, observations, config.hidden(), config.cosines(), actions,
             Rng.split(config.seed(), 101));
         this.optimization = new ValueOptimization(arena, online.parameters, target.parameters, config.learningRate(),
-            config.maxGradNorm(), config.targetUpdateInterval(), config.tau());
+            config.maxGradNorm(), config.targetUpdateInterval(), config.tau(), Kernels.defaultFor(device));
         this.explorationRng = Rng.split(config.seed(), 102);
         this.tauRng = Rng.split(config.seed(), 103);
         this.batch = new DeviceBatch(arena, b, observations);

@@ -76,9 +76,10 @@ final class PolicyGradientCore implements AutoCloseable {
     /** Clip (when configured) and one Adam step from the current gradients. */
     void step() {
         if (clipper != null) {
-            clipper.clip();
+            optimizer.step(clipper);
+        } else {
+            optimizer.step();
         }
-        optimizer.step();
     }
 
     ActorCriticPolicies.Sampler sampler(UnsafeBuffer observationRows, UnsafeBuffer finalObservationRows) {

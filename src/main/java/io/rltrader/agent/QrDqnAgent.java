@@ -4,6 +4,7 @@ import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Binding;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
+import io.rltrader.nn.Kernels;
 import io.rltrader.nn.LayerPass;
 import io.rltrader.nn.NativeConstants;
 import io.rltrader.nn.NativeRuntime;
@@ -30,6 +31,11 @@ import org.bytedeco.pytorch.Tensor;
  * {@code [B, A * N]} is read as {@code [B, A, N]}; the taken action's quantiles are a batched product
  * {@code onehot [B, 1, A] x [B, A, N]}, the greedy next action's likewise with the greedy mask. Every
  * tensor is made in the constructor, so acting and updating allocate nothing on the Java heap.
+ *
+ * <p>On the CPU ({@link Kernels#CPU_FUSED}) the selections around the loss (greedy next action, target
+ * quantiles, the taken action's quantiles and the scatter of their gradient, B x A x N values) are Java
+ * loops and row copies over host memory, and Adam is the fused kernel; on CUDA ({@link Kernels#TENSOR_OPS})
+ * they are the tensor ops above. The quantile loss is tensor ops on both.
  */
 public final class QrDqnAgent implements OffPolicyAgent {
     /**
@@ -128,6 +134,15 @@ public final class QrDqnAgent implements OffPolicyAgent {
     private final Tensor gradTakenRows;
     private final Tensor gradOnlineCube;
     private final QuantileHuberLoss loss;
+    private final Kernels kernels;
+    private final float[] nextMeansOnHost;
+    private final UnsafeBuffer nextMeansValues;
+    private final UnsafeBuffer targetNextValues;
+    private final UnsafeBuffer targetSampleValues;
+    private final UnsafeBuffer onlineValues;
+    private final UnsafeBuffer takenValues;
+    private final UnsafeBuffer takenGradient;
+    private final UnsafeBuffer onlineGradient;
 
     /** A new agent for observations of {@code observations} floats and {@code actions} discrete actions, on the CPU. */
     public QrDqnAgent(int observations, int actions, Config config) {
@@ -135,6 +150,12 @@ public final class QrDqnAgent implements OffPolicyAgent {
     }
 
     public QrDqnAgent(int observations, int actions, Config config, ComputeDevice device) {
+        this(observations, actions, config, device, Kernels.defaultFor(device));
+    }
+
+    /** With the given kernels: {@link Kernels#TENSOR_OPS} on the CPU runs the CUDA code path (tests). */
+    QrDqnAgent(int observations, int actions, Config config, ComputeDevice device, Kernels kernels) {
+        this.kernels = kernels.requireSupportedOn(device, ALGORITHM);
         if (observations <= 0) {
             throw new UserInputException("qr-dqn: observation size must be positive, got " + observations);
         }
@@ -155,7 +176,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
         this.target = new QNetwork(arena, observations, config.hidden(), actions * n, false,
             Rng.split(config.seed(), 101));
         this.optimization = new ValueOptimization(arena, online.parameters, target.parameters, config.learningRate(),
-            config.maxGradNorm(), config.targetUpdateInterval(), config.tau());
+            config.maxGradNorm(), config.targetUpdateInterval(), config.tau(), kernels);
         this.explorationRng = Rng.split(config.seed(), 102);
         this.batch = new DeviceBatch(arena, b, observations);
 
@@ -189,6 +210,25 @@ public final class QrDqnAgent implements OffPolicyAgent {
         gradOnlineCube = arena.own(onlinePass.gradOutput().view(b, actions, n));
         loss = new QuantileHuberLoss(arena, takenQuantiles, taus, targetSamples,
             config.prioritized() ? batch.weights : null, gradTaken, config.kappa());
+        if (kernels == Kernels.CPU_FUSED) {
+            nextMeansOnHost = new float[actions];
+            nextMeansValues = arena.host(nextMeans);
+            targetNextValues = arena.host(targetNextPass.output());
+            targetSampleValues = arena.host(targetSamples);
+            onlineValues = arena.host(onlinePass.output());
+            takenValues = arena.host(takenQuantiles);
+            takenGradient = arena.host(gradTaken);
+            onlineGradient = arena.host(onlinePass.gradOutput());
+        } else {
+            nextMeansOnHost = null;
+            nextMeansValues = null;
+            targetNextValues = null;
+            targetSampleValues = null;
+            onlineValues = null;
+            takenValues = null;
+            takenGradient = null;
+            onlineGradient = null;
+        }
     }
 
     /** The quantile fractions {@code (2i + 1) / 2N}, i = 0..N-1: the midpoints of N equal bins. */
@@ -259,8 +299,8 @@ public final class QrDqnAgent implements OffPolicyAgent {
 
     /**
      * One gradient update from {@link #batch()}: target quantiles at the greedy next action, quantile
-     * Huber loss on the taken action's quantiles, backward, clip, Adam step, target sync. Writes each
-     * sample's loss into the batch's TD errors (the priority of prioritized replay).
+     * Huber loss on the taken action's quantiles, backward, clip, Adam step, target sync. With
+     * prioritized replay, writes each sample's loss into the batch's TD errors (its priority).
      */
     @Override
     public void update() {
@@ -269,19 +309,92 @@ public final class QrDqnAgent implements OffPolicyAgent {
         if (config.doubleQ()) {
             onlineNextPass.forward();
         }
-        nextMeansFlat.addmv_(selectionQuantiles, onesQuantiles, ZERO, quantileMean);
-        greedyNext.computeMask();
-        nextQuantilesRows.baddbmm_(greedyMaskRows, targetNextCube, ZERO, ONE);
-        targetSamples.copy_(nextQuantiles).mul_(discountColumns).add_(rewardColumns);
-
-        batch.writeOneHot(arena, onehot, actions);
         onlinePass.forward();
-        takenQuantilesRows.baddbmm_(onehotRows, onlineCube, ZERO, ONE);
-        loss.compute();
-        gradOnlineCube.baddbmm_(onehotColumns, gradTakenRows, ZERO, ONE);
+        if (kernels == Kernels.CPU_FUSED) {
+            nextMeansFlat.addmv_(selectionQuantiles, onesQuantiles, ZERO, quantileMean);
+            targetQuantilesOnHost();
+            takenQuantilesOnHost();
+            loss.compute();
+            scatterLossGradientOnHost();
+        } else {
+            nextMeansFlat.addmv_(selectionQuantiles, onesQuantiles, ZERO, quantileMean);
+            greedyNext.computeMask();
+            nextQuantilesRows.baddbmm_(greedyMaskRows, targetNextCube, ZERO, ONE);
+            targetSamples.copy_(nextQuantiles).mul_(discountColumns).add_(rewardColumns);
+            batch.writeOneHot(onehot);
+            takenQuantilesRows.baddbmm_(onehotRows, onlineCube, ZERO, ONE);
+            loss.compute();
+            gradOnlineCube.baddbmm_(onehotColumns, gradTakenRows, ZERO, ONE);
+        }
         onlinePass.backward(true);
         optimization.step();
-        batch.publishTdErrors(loss.perSample());
+        if (config.prioritized()) {
+            batch.publishTdErrors(loss.perSample());
+        }
+    }
+
+    /**
+     * {@code T_j = r + gamma^n theta'_j(s', a*)} into the target samples, a* greedy on the means of the
+     * selecting network's quantiles (one GEMV before this), exact ties averaged as {@link GreedyMask}
+     * does: the tensor path's selection as one Java pass over host memory.
+     */
+    private void targetQuantilesOnHost() {
+        int n = quantiles;
+        UnsafeBuffer rewards = batch.host.rewardsMemory();
+        UnsafeBuffer discounts = batch.host.discountsMemory();
+        for (int i = 0; i < config.batchSize(); i++) {
+            float best = Float.NEGATIVE_INFINITY;
+            for (int a = 0; a < actions; a++) {
+                nextMeansOnHost[a] = nextMeansValues.getFloat((i * actions + a) * Float.BYTES);
+                best = Math.max(best, nextMeansOnHost[a]);
+            }
+            int ties = 0;
+            int greedy = 0;
+            for (int a = actions - 1; a >= 0; a--) {
+                if (nextMeansOnHost[a] == best) {
+                    ties++;
+                    greedy = a;
+                }
+            }
+            float reward = rewards.getFloat(i * Float.BYTES);
+            float discount = discounts.getFloat(i * Float.BYTES);
+            int row = i * n * Float.BYTES;
+            float weight = 1f / ties;
+            for (int j = 0; j < n; j++) {
+                float next;
+                if (ties == 1) {
+                    next = targetNextValues.getFloat(((i * actions + greedy) * n + j) * Float.BYTES);
+                } else {
+                    next = 0f;
+                    for (int a = 0; a < actions; a++) {
+                        if (nextMeansOnHost[a] == best) {
+                            next += weight * targetNextValues.getFloat(((i * actions + a) * n + j) * Float.BYTES);
+                        }
+                    }
+                }
+                targetSampleValues.putFloat(row + j * Float.BYTES, reward + discount * next);
+            }
+        }
+    }
+
+    /** The taken action's N quantiles of each row: one row copy each. */
+    private void takenQuantilesOnHost() {
+        int rowBytes = quantiles * Float.BYTES;
+        for (int i = 0; i < config.batchSize(); i++) {
+            int taken = batch.takenAction(i, actions, ALGORITHM);
+            takenValues.putBytes(i * rowBytes, onlineValues, (i * actions + taken) * rowBytes, rowBytes);
+        }
+    }
+
+    /** d loss / d theta into the taken action's N columns of the online output's gradient, 0 elsewhere. */
+    private void scatterLossGradientOnHost() {
+        int rowBytes = quantiles * Float.BYTES;
+        for (int i = 0; i < config.batchSize(); i++) {
+            int taken = batch.takenAction(i, actions, ALGORITHM);
+            int offset = i * actions * rowBytes;
+            onlineGradient.setMemory(offset, actions * rowBytes, (byte) 0);
+            onlineGradient.putBytes(offset + taken * rowBytes, takenGradient, i * rowBytes, rowBytes);
+        }
     }
 
     @Override

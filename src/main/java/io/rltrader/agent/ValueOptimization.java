@@ -3,6 +3,7 @@ package io.rltrader.agent;
 import io.rltrader.nn.Adam;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.GradientClipper;
+import io.rltrader.nn.Kernels;
 import io.rltrader.nn.ParameterSet;
 import io.rltrader.util.Rng;
 import java.nio.file.Path;
@@ -23,20 +24,21 @@ final class ValueOptimization implements AutoCloseable {
     private long updates;
 
     ValueOptimization(DeviceTensors arena, ParameterSet online, ParameterSet target, double learningRate,
-                      double maxGradNorm, int targetUpdateInterval, double tau) {
+                      double maxGradNorm, int targetUpdateInterval, double tau, Kernels kernels) {
         this.online = online;
         this.target = target;
         this.targetSync = new TargetSync(arena, online, target, targetUpdateInterval, tau);
-        this.optimizer = new Adam(online, Adam.Config.adam(learningRate));
+        this.optimizer = new Adam(online, Adam.Config.adam(learningRate), kernels);
         this.clipper = maxGradNorm > 0 ? new GradientClipper(online, maxGradNorm) : null;
     }
 
     /** After the backward pass has written the online gradients: clip, Adam step, count, target sync. */
     void step() {
         if (clipper != null) {
-            clipper.clip();
+            optimizer.step(clipper);
+        } else {
+            optimizer.step();
         }
-        optimizer.step();
         updates++;
         targetSync.afterUpdate(updates);
     }

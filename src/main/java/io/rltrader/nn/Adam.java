@@ -13,10 +13,13 @@ import org.bytedeco.pytorch.Tensor;
  * {@code v = b2 v + (1-b2) g^2}, {@code p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}; AdamW
  * first multiplies {@code p} by {@code 1 - lr*wd}; Adam with weight decay adds {@code wd*p} to g.
  *
- * <p>Eight in-place ops per step for the whole model (one more with decoupled weight decay, two more
- * with coupled); the gradients are left as they were. The step-dependent factors live in 0-dim CPU
- * tensors that Java rewrites (a Scalar operand would cost a native allocation per call); the
- * denominator is pre-scaled so that the final update is one {@code addcdiv_} with value -1.
+ * <p>Two implementations ({@link Kernels}). {@link Kernels#CPU_FUSED}, the default on the CPU: LibTorch's
+ * fused CPU kernel ({@link FusedAdamKernel}), one pass over parameters, gradients and moments.
+ * {@link Kernels#TENSOR_OPS}, the CUDA path: eight in-place ops per step for the whole model (one more
+ * with decoupled weight decay, two more with coupled). Either leaves the gradients as they were. The
+ * step-dependent factors live in 0-dim CPU tensors that Java rewrites (a Scalar operand would cost a
+ * native allocation per call); the denominator is pre-scaled so that the final update is one
+ * {@code addcdiv_} with value -1.
  */
 public final class Adam implements Optimizer {
     public record Config(double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
@@ -67,18 +70,45 @@ public final class Adam implements Optimizer {
     private final Scalar oneMinusBeta1;
     private final Scalar oneMinusBeta2;
     private final Scalar weightDecay;
+    private final Kernels kernels;
+    private final FusedAdamKernel fused;
+    private final UnsafeBuffer fusedStepHost;
+    private final UnsafeBuffer fusedLearningRateHost;
+    private final UnsafeBuffer fusedGradScaleHost;
     private double learningRate;
     private long steps;
 
+    /** Adam with the default kernels of the parameters' device ({@link Kernels#defaultFor}). */
     public Adam(ParameterSet parameters, Config config) {
+        this(parameters, config, Kernels.defaultFor(parameters.arena().device()));
+    }
+
+    public Adam(ParameterSet parameters, Config config, Kernels kernels) {
         this.config = config;
         this.parameters = parameters;
+        this.kernels = kernels.requireSupportedOn(parameters.arena().device(), "Adam");
         this.arena = new DeviceTensors(parameters.arena().device());
         this.learningRate = config.learningRate();
         long n = parameters.size();
         this.firstMoment = arena.zeros(n);
         this.secondMoment = arena.zeros(n);
-        this.denominator = arena.zeros(n);
+        if (kernels == Kernels.CPU_FUSED) {
+            Tensor step = arena.hostScalar(0);
+            Tensor rate = arena.hostScalar64(learningRate);
+            Tensor gradScale = arena.hostScalar(1);
+            this.fusedStepHost = arena.host(step);
+            this.fusedLearningRateHost = arena.host(rate);
+            this.fusedGradScaleHost = arena.host(gradScale);
+            this.fused = new FusedAdamKernel(arena, config.decoupledWeightDecay(), parameters.values(),
+                parameters.gradients(), firstMoment, secondMoment, step, rate, gradScale, config.beta1(),
+                config.beta2(), config.weightDecay(), config.epsilon());
+        } else {
+            this.fused = null;
+            this.fusedStepHost = null;
+            this.fusedLearningRateHost = null;
+            this.fusedGradScaleHost = null;
+        }
+        this.denominator = kernels == Kernels.CPU_FUSED ? null : arena.zeros(n);
         this.beta2 = arena.constant(config.beta2());
         this.sqrtScale = arena.hostScalar(0);
         this.epsScale = arena.hostScalar(0);
@@ -95,8 +125,16 @@ public final class Adam implements Optimizer {
         return config;
     }
 
+    public Kernels kernels() {
+        return kernels;
+    }
+
     @Override
     public void step() {
+        if (fused != null) {
+            fusedStep(1.0);
+            return;
+        }
         steps++;
         Tensor p = parameters.values();
         Tensor g = parameters.gradients();
@@ -121,6 +159,33 @@ public final class Adam implements Optimizer {
         secondMoment.mul_(beta2).addcmul_(g, g, oneMinusBeta2);
         denominator.copy_(secondMoment).sqrt_().mul_(sqrtScale).add_(epsScale);
         p.addcdiv_(firstMoment, denominator, NativeConstants.MINUS_ONE);
+    }
+
+    /**
+     * Global-norm clipping and a step: as {@code clipper.clip(); step();}. With the fused CPU kernel the
+     * clipping costs no pass of its own: the clipper measures the norm and the kernel scales each gradient
+     * as it reads it (storing it clipped, as {@link GradientClipper#clip()} would).
+     */
+    public void step(GradientClipper clipper) {
+        if (fused != null && clipper.parameters() == parameters) {
+            fusedStep(clipper.measure());
+            return;
+        }
+        clipper.clip();
+        step();
+    }
+
+    /** The fused kernel's step, the gradients first multiplied by {@code gradientFactor} where it is below 1. */
+    private void fusedStep(double gradientFactor) {
+        steps++;
+        fusedStepHost.putFloat(0, steps);
+        fusedLearningRateHost.putDouble(0, learningRate);
+        boolean scale = gradientFactor < 1.0;
+        if (scale) {
+            // The kernel divides by the scale, as GradScaler unscales: 1/c multiplies by c.
+            fusedGradScaleHost.putFloat(0, (float) (1.0 / gradientFactor));
+        }
+        fused.run(scale);
     }
 
     @Override

@@ -97,6 +97,18 @@ public final class DeviceTensors implements AutoCloseable {
         return tensor;
     }
 
+    /**
+     * A float64 0-dim tensor in CPU off-heap memory whose value Java rewrites through {@link #host}: for
+     * kernels that read a double argument from a tensor (the learning rate of the fused Adam kernel).
+     */
+    public Tensor hostScalar64(double value) {
+        UnsafeBuffer memory = OffHeap.allocate(Double.BYTES);
+        memory.putDouble(0, value);
+        Tensor tensor = offHeap.view(memory, 0, OffHeapTensors.Dtype.FLOAT64);
+        hostMemory.put(tensor, memory);
+        return tensor;
+    }
+
     /** A float32 tensor in CPU off-heap memory regardless of the device (staging for copies). */
     public Tensor hostZeros(long... shape) {
         UnsafeBuffer memory = OffHeap.allocate(Math.max(1, bytes(OffHeapTensors.Dtype.FLOAT32, shape)));

@@ -45,7 +45,7 @@ public final class GradientClipper implements AutoCloseable {
         if (squaredNormHost != null) {
             // On the CPU the norm is in host memory: the coefficient is scalar Java arithmetic, and
             // the gradients are only touched when they are actually scaled down.
-            double c = maxNormValue / (Math.sqrt(squaredNormHost.getFloat(0)) + 1e-6);
+            double c = coefficient();
             if (c < 1.0) {
                 hostCoefficientMemory.putFloat(0, (float) c);
                 parameters.gradients().mul_(hostCoefficient);
@@ -55,6 +55,28 @@ public final class GradientClipper implements AutoCloseable {
         coefficient.copy_(squaredNorm).sqrt_().add_(epsilon).reciprocal_().mul_(maxNorm)
             .clamp_max_(one);
         parameters.gradients().mul_(coefficient);
+    }
+
+    /**
+     * CPU only: measures the global norm (as {@link #clip()} does, for {@link #lastNorm()}) and returns
+     * the factor {@link #clip()} would scale the gradients by, {@code min(1, maxNorm / (norm + 1e-6))},
+     * without touching them: for an optimizer that applies it as it reads the gradients.
+     */
+    double measure() {
+        if (squaredNormHost == null) {
+            throw new IllegalStateException("the gradient norm lives on " + parameters.arena().device()
+                + "; use clip()");
+        }
+        squaredNorm = parameters.gradientSquaredNorm();
+        return Math.min(1.0, coefficient());
+    }
+
+    private double coefficient() {
+        return maxNormValue / (Math.sqrt(squaredNormHost.getFloat(0)) + 1e-6);
+    }
+
+    ParameterSet parameters() {
+        return parameters;
     }
 
     public double maxNorm() {

@@ -78,6 +78,17 @@ public final class NativeRuntime {
         Context.setFlushDenormal(true);
     }
 
+    /**
+     * Whether the calling thread flushes subnormal floats to zero: half the smallest normal float
+     * comes out as 0. A Java float product uses the same SSE control flags (MXCSR) as LibTorch's CPU
+     * kernels, and the operand is read from a volatile field so that the compiler cannot fold it.
+     */
+    public static boolean denormalsFlushedOnThisThread() {
+        return smallestNormal * 0.5f == 0f;
+    }
+
+    private static volatile float smallestNormal = Float.MIN_NORMAL;
+
     /** Seeds LibTorch's default generators (CPU, and CUDA where present). */
     public static void seed(long seed) {
         init();

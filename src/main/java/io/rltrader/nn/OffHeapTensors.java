@@ -22,6 +22,7 @@ public final class OffHeapTensors implements AutoCloseable {
     /** Element types a view can have, with their size in bytes. */
     public enum Dtype {
         FLOAT32(4, torch.ScalarType.Float),
+        FLOAT64(8, torch.ScalarType.Double),
         INT32(4, torch.ScalarType.Int),
         INT64(8, torch.ScalarType.Long),
         UINT8(1, torch.ScalarType.Byte),

@@ -2,6 +2,7 @@ package io.rltrader.nn;
 
 import io.rltrader.util.UserInputException;
 import java.util.Locale;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -15,6 +16,10 @@ import org.bytedeco.pytorch.Tensor;
  * the threshold and delta (|d| - delta/2) outside (PyTorch's {@code huber_loss}, and
  * {@code smooth_l1_loss} for delta 1), with gradient {@code w c / B}. Bound once to its tensors;
  * {@link #compute()} allocates nothing.
+ *
+ * <p>With {@link Kernels#TENSOR_OPS} the maths is 4-8 in-place ops; with {@link Kernels#CPU_FUSED} it is
+ * one Java loop over the tensors' host memory, which must then all be this arena's CPU tensors. Both
+ * round each value the same way (the gradient is one product of the same float factors).
  */
 public final class RegressionLoss {
     public enum Kind {
@@ -46,6 +51,16 @@ public final class RegressionLoss {
     private final DeviceTensors arena;
     private final Tensor lowerBound;
     private final Tensor upperBound;
+    private final int batch;
+    private final float delta;
+    private final float gradientFactor;
+    private final UnsafeBuffer predictionHost;
+    private final UnsafeBuffer targetHost;
+    private final UnsafeBuffer weightsHost;
+    private final UnsafeBuffer gradHost;
+    private final UnsafeBuffer errorHost;
+    private final UnsafeBuffer weightsUsedHost;
+    private final UnsafeBuffer valueHost;
 
     /**
      * @param prediction     float32 [B]
@@ -55,6 +70,15 @@ public final class RegressionLoss {
      */
     public RegressionLoss(DeviceTensors arena, Kind kind, double huberDelta, Tensor prediction, Tensor target,
                           Tensor weights, Tensor gradPrediction, int batch) {
+        this(arena, kind, huberDelta, prediction, target, weights, gradPrediction, batch, Kernels.TENSOR_OPS);
+    }
+
+    /**
+     * As above, with the given kernels; {@link Kernels#CPU_FUSED} needs {@code prediction}, {@code target},
+     * {@code weights} (if any) and {@code gradPrediction} to be tensors {@code arena} allocated on the CPU.
+     */
+    public RegressionLoss(DeviceTensors arena, Kind kind, double huberDelta, Tensor prediction, Tensor target,
+                          Tensor weights, Tensor gradPrediction, int batch, Kernels kernels) {
         if (kind == Kind.HUBER && !(huberDelta > 0)) {
             throw new UserInputException("huber delta must be positive, got " + huberDelta);
         }
@@ -74,6 +98,36 @@ public final class RegressionLoss {
         this.value = arena.zeros(1);
         this.lowerBound = arena.constant(-huberDelta);
         this.upperBound = arena.constant(huberDelta);
+        this.batch = batch;
+        this.delta = (float) huberDelta;
+        // The same float factor the tensor path multiplies by (its 0-dim gradientScale).
+        this.gradientFactor = (float) (kind == Kind.MSE ? 2.0 / batch : 1.0 / batch);
+        if (kernels.requireSupportedOn(arena.device(), "RegressionLoss") == Kernels.CPU_FUSED) {
+            this.predictionHost = hostOf(arena, prediction, "prediction");
+            this.targetHost = hostOf(arena, target, "target");
+            this.weightsHost = weights == null ? null : hostOf(arena, weights, "weights");
+            this.gradHost = hostOf(arena, gradPrediction, "gradPrediction");
+            this.errorHost = arena.host(error);
+            this.weightsUsedHost = weights == null ? null : arena.host(weightsUsed);
+            this.valueHost = arena.host(value);
+        } else {
+            this.predictionHost = null;
+            this.targetHost = null;
+            this.weightsHost = null;
+            this.gradHost = null;
+            this.errorHost = null;
+            this.weightsUsedHost = null;
+            this.valueHost = null;
+        }
+    }
+
+    private static UnsafeBuffer hostOf(DeviceTensors arena, Tensor tensor, String name) {
+        if (!arena.hasHost(tensor)) {
+            throw new IllegalArgumentException("RegressionLoss with CPU_FUSED kernels: " + name
+                + " must be a CPU tensor allocated by the loss's arena (a view or another arena's tensor has no"
+                + " host memory here)");
+        }
+        return arena.host(tensor);
     }
 
     /**
@@ -81,6 +135,10 @@ public final class RegressionLoss {
      * is only needed for logging, so {@link #value()} computes it on demand from what this call kept.
      */
     public void compute() {
+        if (predictionHost != null) {
+            computeOnHost();
+            return;
+        }
         error.copy_(prediction).sub_(target);
         if (kind == Kind.MSE) {
             gradPrediction.copy_(error).mul_(gradientScale);
@@ -94,8 +152,49 @@ public final class RegressionLoss {
         valueStale = true;
     }
 
+    private void computeOnHost() {
+        boolean huber = kind == Kind.HUBER;
+        for (int i = 0; i < batch; i++) {
+            int at = i * Float.BYTES;
+            float d = predictionHost.getFloat(at) - targetHost.getFloat(at);
+            errorHost.putFloat(at, d);
+            float g = (huber ? Math.min(Math.max(d, -delta), delta) : d) * gradientFactor;
+            if (weightsHost != null) {
+                float w = weightsHost.getFloat(at);
+                weightsUsedHost.putFloat(at, w);
+                g *= w;
+            }
+            gradHost.putFloat(at, g);
+        }
+        valueStale = true;
+    }
+
+    private float valueOnHostMemory() {
+        double sum = 0;
+        for (int i = 0; i < batch; i++) {
+            int at = i * Float.BYTES;
+            float d = errorHost.getFloat(at);
+            float element;
+            if (kind == Kind.MSE) {
+                element = d * d;
+            } else {
+                float c = Math.min(Math.max(d, -delta), delta);
+                element = (d - 0.5f * c) * c;
+            }
+            if (weightsUsedHost != null) {
+                element *= weightsUsedHost.getFloat(at);
+            }
+            sum += element;
+        }
+        return (float) (sum / batch);
+    }
+
     /** The loss of the last {@link #compute()}, a float32 [1] tensor on the device. */
     public Tensor value() {
+        if (valueStale && valueHost != null) {
+            valueHost.putFloat(0, valueOnHostMemory());
+            valueStale = false;
+        }
         if (valueStale) {
             if (kind == Kind.MSE) {
                 elementLoss.copy_(error).square_();
