@@ -463,16 +463,20 @@ public final class DqnAgent implements OffPolicyAgent {
         return loss.valueOnHost();
     }
 
-    /** The global gradient norm before clipping in the last update, or NaN without clipping. */
+    /**
+     * With clipping, the gradient norm (computed anyway): a non-finite TD error makes it
+     * non-finite too, and the loss value is not computed again. Without clipping, the loss.
+     */
     @Override
     public String nonFiniteTerm() {
-        return FiniteTerms.first("TD loss", lastLoss(), "gradient norm", clipped() ? lastGradientNorm() : 0);
+        return clipped() ? FiniteTerms.first("gradient norm", lastGradientNorm()) : FiniteTerms.first("TD loss", lastLoss());
     }
 
     private boolean clipped() {
         return clipper != null;
     }
 
+    /** The global gradient norm before clipping in the last update, or NaN without clipping. */
     public double lastGradientNorm() {
         return clipper == null ? Double.NaN : clipper.lastNorm();
     }

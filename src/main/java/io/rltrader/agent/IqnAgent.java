@@ -273,16 +273,22 @@ public final class IqnAgent implements OffPolicyAgent {
         return loss.valueOnHost();
     }
 
-    /** The global gradient norm before clipping in the last update, or NaN without clipping. */
+    /**
+     * With clipping, the gradient norm (computed anyway) stands for the loss, whose value this
+     * agent computes only when asked: the quantile Huber gradient is bounded, so a finite norm
+     * means finite errors. Without clipping, the loss is computed and checked.
+     */
     @Override
     public String nonFiniteTerm() {
-        return FiniteTerms.first("quantile Huber loss", lastLoss(), "gradient norm", clipped() ? lastGradientNorm() : 0);
+        return clipped() ? FiniteTerms.first("gradient norm", lastGradientNorm())
+            : FiniteTerms.first("quantile Huber loss", lastLoss());
     }
 
     private boolean clipped() {
         return optimization.clipped();
     }
 
+    /** The global gradient norm before clipping in the last update, or NaN without clipping. */
     public double lastGradientNorm() {
         return optimization.lastGradientNorm();
     }

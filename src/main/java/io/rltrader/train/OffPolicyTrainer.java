@@ -49,8 +49,12 @@ public final class OffPolicyTrainer implements AutoCloseable {
     private long episodes;
     private double recentRewardSum;
     private long recentEpisodes;
-    /** The loss of the last update, as the finite check read it (NaN before the first update). */
-    private double lastLoss = Double.NaN;
+    /**
+     * The loss a restored trainer shows until its agent updates again (the agent's own loss buffers
+     * start empty after a load), and the update count it belongs to; -1 when nothing was restored.
+     */
+    private double restoredLoss = Double.NaN;
+    private long restoredLossUpdate = -1;
 
     public OffPolicyTrainer(OffPolicyAgent agent, VectorEnv env) {
         this.agent = agent;
@@ -174,7 +178,6 @@ public final class OffPolicyTrainer implements AutoCloseable {
      * a few floats from host memory.
      */
     private void checkFinite() {
-        lastLoss = agent.lastLoss();
         String fault = agent.nonFiniteTerm();
         if (fault != null) {
             throw NumericFault.at(agent.updates(), transitions, fault);
@@ -203,8 +206,17 @@ public final class OffPolicyTrainer implements AutoCloseable {
         double meanReward = recentEpisodes == 0 ? Double.NaN : recentRewardSum / recentEpisodes;
         recentEpisodes = 0;
         recentRewardSum = 0;
-        return new Progress(transitions, agent.updates(), episodes, meanReward, lastLoss, epsilon,
+        return new Progress(transitions, agent.updates(), episodes, meanReward, lastLoss(), epsilon,
             seconds > 0 ? (transitions - begin) / seconds : 0);
+    }
+
+    /**
+     * The last update's loss, read when a line is logged rather than every update: some agents
+     * (QR-DQN, IQN) compute the loss value only when asked.
+     */
+    private double lastLoss() {
+        long updates = agent.updates();
+        return updates == 0 ? Double.NaN : updates == restoredLossUpdate ? restoredLoss : agent.lastLoss();
     }
 
     /** The first multiple of {@code interval} above {@code count}; never for a non-positive interval. */
@@ -220,7 +232,7 @@ public final class OffPolicyTrainer implements AutoCloseable {
         StateWriter trainer = out.prefixed("trainer.");
         trainer.longs("counters", transitions, vectorSteps, episodes, recentEpisodes);
         trainer.doubles("recentRewardSum", recentRewardSum);
-        trainer.doubles("lastLoss", lastLoss);
+        trainer.doubles("lastLoss", lastLoss());
         trainer.rng("warmUpRng", warmUpRng);
         sink.writeState(out.prefixed("replay."));
         env.writeState(out.prefixed("env."));
@@ -238,7 +250,8 @@ public final class OffPolicyTrainer implements AutoCloseable {
         env.readState(in.prefixed("env."));
         trainer.rng("warmUpRng", warmUpRng);
         recentRewardSum = trainer.scalarDouble("recentRewardSum");
-        lastLoss = trainer.scalarDouble("lastLoss");
+        restoredLoss = trainer.scalarDouble("lastLoss");
+        restoredLossUpdate = agent.updates();
         transitions = counters[0];
         vectorSteps = counters[1];
         episodes = counters[2];
