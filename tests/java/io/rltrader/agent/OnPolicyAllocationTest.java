@@ -41,18 +41,27 @@ class OnPolicyAllocationTest {
         }
     }
 
-    /** Bytes this thread allocates in 3 collect/update cycles after 20 warm-up cycles. */
+    /**
+     * The fewest bytes this thread allocates in a window of 3 collect/update cycles, over up to 10
+     * windows after 20 warm-up cycles. A steady allocation shows in every window; a one-off of the
+     * JVM's (a deoptimization re-creating objects the compiler had removed, under a loaded machine)
+     * lands in one window only.
+     */
     private static long allocatedByCycles(OnPolicyAgent agent, OnPolicyTrainer trainer) {
         for (int i = 0; i < 20; i++) {
             trainer.collect();
             agent.update();
         }
-        long before = THREAD.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 3; i++) {
-            agent.setProgressRemaining(0.5);
-            trainer.collect();
-            agent.update();
+        long fewest = Long.MAX_VALUE;
+        for (int window = 0; window < 10 && fewest > 0; window++) {
+            long before = THREAD.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 3; i++) {
+                agent.setProgressRemaining(0.5);
+                trainer.collect();
+                agent.update();
+            }
+            fewest = Math.min(fewest, THREAD.getCurrentThreadAllocatedBytes() - before);
         }
-        return THREAD.getCurrentThreadAllocatedBytes() - before;
+        return fewest;
     }
 }

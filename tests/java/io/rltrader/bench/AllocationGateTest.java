@@ -46,13 +46,14 @@ class AllocationGateTest {
     }
 
     /**
-     * Bytes JMH itself allocates on the worker thread per iteration (result objects, timing), seen
-     * at 0.5-3 KB; the gate allows this much per iteration on top of {@code maxBytesPerOp} per op.
+     * Bytes JMH itself allocates on the worker thread per iteration (result objects, timing, and
+     * the iteration-level setups that flush subnormals on the measuring thread), seen at 0.5-6 KB;
+     * the gate allows this much per iteration on top of {@code maxBytesPerOp} per op.
      * It matters only for operations of milliseconds (a few hundred per iteration or fewer); every
      * agent's update also has an exact test that counts the calling thread's bytes over hundreds of
      * updates (ActorCriticAllocationTest, OnPolicyAllocationTest): 0.
      */
-    static final double WORKER_ITERATION_BYTES = 4096;
+    static final double WORKER_ITERATION_BYTES = 8192;
 
     private record Gated(String className, String method, double maxBytes, Map<String, String> params) {
     }
