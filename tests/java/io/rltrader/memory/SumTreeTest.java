@@ -209,7 +209,11 @@ class SumTreeTest {
                     unsorted[i++] = ReferenceSearch.massBefore(tree, leaf);
                 }
             }
-            for (double[] masses : new double[][] {stratified, unsorted}) {
+            // outside the domain: a negative mass and -0.0 (which compares as 0)
+            double[] withNegative = unsorted.clone();
+            withNegative[count - 1] = -1.0;
+            withNegative[count - 2] = -0.0;
+            for (double[] masses : new double[][] {stratified, unsorted, withNegative}) {
                 org.agrona.concurrent.UnsafeBuffer found = io.rltrader.util.OffHeap.allocate(count * 8L);
                 tree.findAll(masses, count, found.addressOffset());
                 for (int i = 0; i < count; i++) {
