@@ -190,10 +190,15 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
                     + " is not finite; the learner diverged");
             }
             double raw = Math.abs(error) + epsilon;
-            double priority = Math.pow(raw, alpha);
-            SumTree.checkPriority(priority);
-            priorities[i] = priority;
+            priorities[i] = raw;
             maxSeen = Math.max(maxSeen, raw);
+        }
+        // the powers in a loop of their own: each is a call that clobbers the registers the checks use
+        for (int i = 0; i < n; i++) {
+            priorities[i] = Math.pow(priorities[i], alpha);
+        }
+        for (int i = 0; i < n; i++) {
+            SumTree.checkPriority(priorities[i]);
         }
         for (int i = 0; i < n; i++) {
             tree.putLeafUnchecked((int) UnsafeApi.getLong(indices + (long) i * Long.BYTES), priorities[i]);

@@ -237,35 +237,17 @@ public final class SumTree {
         double q45 = s4 + s5;
         double q456 = q45 + s6;
         double sum = h0 + (q45 + (s6 + s7));
-        double p3 = q01 + s2;
-        double p5 = h0 + s4;
-        double p6 = h0 + q45;
-        double p7 = h0 + q456;
-        if (!(s7 > 0.0)) {
-            // children from some k on are empty (the end of the tree or of the stored part): their
-            // prefixes become +infinity; liveK says whether child k or a later one has priority
-            boolean live6 = s6 > 0.0;
-            boolean live5 = live6 | s5 > 0.0;
-            boolean live4 = live5 | s4 > 0.0;
-            boolean live3 = live4 | s3 > 0.0;
-            boolean live2 = live3 | s2 > 0.0;
-            boolean live1 = live2 | s1 > 0.0;
-            double inf = Double.POSITIVE_INFINITY;
-            s0 = live1 ? s0 : inf;
-            q01 = live2 ? q01 : inf;
-            p3 = live3 ? p3 : inf;
-            h0 = live4 ? h0 : inf;
-            p5 = live5 ? p5 : inf;
-            p6 = live6 ? p6 : inf;
-            p7 = inf;
+        if (s7 > 0.0) {
+            UnsafeApi.putDouble(line + 8, s0);
+            UnsafeApi.putDouble(line + 16, q01);
+            UnsafeApi.putDouble(line + 24, q01 + s2);
+            UnsafeApi.putDouble(line + 32, h0);
+            UnsafeApi.putDouble(line + 40, h0 + s4);
+            UnsafeApi.putDouble(line + 48, h0 + q45);
+            UnsafeApi.putDouble(line + 56, h0 + q456);
+        } else {
+            lineWithEmptyTail(children, line);
         }
-        UnsafeApi.putDouble(line + 8, s0);
-        UnsafeApi.putDouble(line + 16, q01);
-        UnsafeApi.putDouble(line + 24, p3);
-        UnsafeApi.putDouble(line + 32, h0);
-        UnsafeApi.putDouble(line + 40, p5);
-        UnsafeApi.putDouble(line + 48, p6);
-        UnsafeApi.putDouble(line + 56, p7);
         UnsafeApi.putDouble(target, sum);
         recomputeMin(children + minDelta, target + minDelta);
     }
@@ -282,6 +264,41 @@ public final class SumTree {
         long m45 = Math.min(UnsafeApi.getLong(mins + 32), UnsafeApi.getLong(mins + 40));
         long m67 = Math.min(UnsafeApi.getLong(mins + 48), UnsafeApi.getLong(mins + 56));
         UnsafeApi.putLong(target, Math.min(Math.min(m01, m23), Math.min(m45, m67)));
+    }
+
+    /**
+     * The search line of children whose last ones are empty (the end of the tree, or of its stored
+     * part), kept out of {@link #recompute} so that stays small enough to be inlined: the prefix
+     * {@code P_k} becomes +infinity where children {@code k..7} all have priority 0.
+     */
+    private static void lineWithEmptyTail(long children, long line) {
+        double s0 = UnsafeApi.getDouble(children);
+        double s1 = UnsafeApi.getDouble(children + 8);
+        double s2 = UnsafeApi.getDouble(children + 16);
+        double s3 = UnsafeApi.getDouble(children + 24);
+        double s4 = UnsafeApi.getDouble(children + 32);
+        double s5 = UnsafeApi.getDouble(children + 40);
+        double s6 = UnsafeApi.getDouble(children + 48);
+        double s7 = UnsafeApi.getDouble(children + 56);
+        double q01 = s0 + s1;
+        double h0 = q01 + (s2 + s3);
+        double q45 = s4 + s5;
+        // liveK: child k or a later one has priority (priorities are never negative)
+        boolean live7 = s7 > 0.0;
+        boolean live6 = live7 | s6 > 0.0;
+        boolean live5 = live6 | s5 > 0.0;
+        boolean live4 = live5 | s4 > 0.0;
+        boolean live3 = live4 | s3 > 0.0;
+        boolean live2 = live3 | s2 > 0.0;
+        boolean live1 = live2 | s1 > 0.0;
+        double inf = Double.POSITIVE_INFINITY;
+        UnsafeApi.putDouble(line + 8, live1 ? s0 : inf);
+        UnsafeApi.putDouble(line + 16, live2 ? q01 : inf);
+        UnsafeApi.putDouble(line + 24, live3 ? q01 + s2 : inf);
+        UnsafeApi.putDouble(line + 32, live4 ? h0 : inf);
+        UnsafeApi.putDouble(line + 40, live5 ? h0 + s4 : inf);
+        UnsafeApi.putDouble(line + 48, live6 ? h0 + q45 : inf);
+        UnsafeApi.putDouble(line + 56, live7 ? h0 + (q45 + s6) : inf);
     }
 
     public double get(int leaf) {
