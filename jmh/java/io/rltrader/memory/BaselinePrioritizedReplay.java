@@ -8,8 +8,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * FROZEN COPY, for benchmarks only: the sample and priority-update path of
  * {@link PrioritizedReplayBuffer} (with {@link BaselineSumTree} and the transition copy of
  * {@link TransitionStore}) as of commit da8cbe8, before the batch sample/update rewrite, so that
- * {@link PrioritizedReplayBreakdownBenchmark} measures before and after in one JMH run. Its phases
- * are public separately so the benchmark can show where the time goes. Not used by rltrader itself.
+ * {@link PrioritizedReplayBreakdownBenchmark} measures before and after in one JMH run (its word
+ * copy too, {@link #words}). Not used by rltrader itself.
  */
 final class BaselinePrioritizedReplay {
     private final PrioritizedReplayBuffer.Config config;
@@ -165,12 +165,12 @@ final class BaselinePrioritizedReplay {
         for (int i = 0; i < batchSize; i++) {
             int slot = (int) UnsafeApi.getLong(indices + (long) i * Long.BYTES);
             long record = recordAddress(recordsAddress, capacity, recordBytes, slot);
-            WordCopy.words(record + TransitionRecordDescriptor.OBSERVATION_OFFSET,
+            words(record + TransitionRecordDescriptor.OBSERVATION_OFFSET,
                 observationsOut + (long) i * observationBytes, observationBytes);
             if (discrete) {
                 UnsafeApi.putLong(actionsOut + (long) i * Long.BYTES, UnsafeApi.getInt(record + actionOffset));
             } else {
-                WordCopy.words(record + actionOffset, actionsOut + (long) i * actionBytes, actionBytes);
+                words(record + actionOffset, actionsOut + (long) i * actionBytes, actionBytes);
             }
             float discountedReturn = UnsafeApi.getFloat(record + TransitionRecordDescriptor.REWARD_OFFSET);
             float discount = gamma;
@@ -200,7 +200,7 @@ final class BaselinePrioritizedReplay {
             }
             UnsafeApi.putFloat(rewardsOut + (long) i * Float.BYTES, discountedReturn);
             UnsafeApi.putFloat(discountsOut + (long) i * Float.BYTES, discount);
-            WordCopy.words(last + nextObservationOffset, nextObservationsOut + (long) i * observationBytes,
+            words(last + nextObservationOffset, nextObservationsOut + (long) i * observationBytes,
                 observationBytes);
         }
     }
@@ -210,5 +210,16 @@ final class BaselinePrioritizedReplay {
             throw new IndexOutOfBoundsException("slot " + slot + " outside [0, " + capacity + ")");
         }
         return recordsAddress + (long) slot * recordBytes;
+    }
+
+    /** {@code WordCopy.words} as of da8cbe8. */
+    private static void words(long from, long to, int bytes) {
+        int i = 0;
+        for (; i + Long.BYTES <= bytes; i += Long.BYTES) {
+            UnsafeApi.putLong(to + i, UnsafeApi.getLong(from + i));
+        }
+        if (i < bytes) {
+            UnsafeApi.putInt(to + i, UnsafeApi.getInt(from + i));
+        }
     }
 }

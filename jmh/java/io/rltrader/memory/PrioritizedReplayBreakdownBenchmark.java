@@ -19,14 +19,22 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Where the time of a prioritized sample + priority update of 256 goes, before and after the batch
- * rewrite, in one run: the workload of {@link ReplayBenchmark} (8 features, discrete actions, 64 envs,
- * a full buffer) in a {@link PrioritizedReplayBuffer} and in {@link BaselinePrioritizedReplay}, the
- * frozen previous implementation. The phases are measured cumulatively (search; search + copy;
- * the whole sample; sample + update), each on fresh draws, so that every phase sees the cache state
- * it sees in training; the differences between consecutive rows are the phase costs.
- * {@link #randomRecordReadFloor256} is the memory floor: 256 random two-line record reads and
- * nothing else.
+ * Where the time of a prioritized sample + priority update of 256 goes, and what it would cost if
+ * only its memory reads counted, next to the previous implementation, in one run: the workload of
+ * {@link ReplayBenchmark} (8 features, discrete actions, 64 envs, a full buffer).
+ *
+ * <p>The phases are measured cumulatively ({@link #search256}; {@link #searchAndCopy256};
+ * {@link #sample256}, which adds the importance weights; {@link #sampleAndUpdate256}), each on
+ * fresh draws, so that every phase meets the caches as it does in training; the differences between
+ * consecutive rows are the phase costs. {@link #baselineSampleAndUpdate256} is the same operation in
+ * {@link BaselinePrioritizedReplay}, a frozen copy of the implementation before the rewrite.
+ *
+ * <p>Two memory floors: {@link #randomRecordReadFloor256} reads only the 256 sampled records (two
+ * cache lines each, as {@link ReplayBenchmark} does); {@link #prioritizedReadFloor256} also reads
+ * every line of the sum tree a sample and its update must touch: the search line of each level on
+ * the leaf's path, the leaf's sum and minimum and its parent's sum and minimum, in blocks laid out
+ * as the tree's. All its loads are independent (the addresses come from the leaf, not from a
+ * search), so it is a lower bound that no search, whose levels depend on each other, can reach.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,13 +46,21 @@ public class PrioritizedReplayBreakdownBenchmark {
     private static final int BATCH = 256;
     private static final int FLOOR_RECORD_BYTES = 80;
 
+    /** Stored transitions: 10 000 fits the caches of a small machine, 1 000 000 does not. */
     @Param({"10000", "100000", "1000000"})
     public int capacity;
 
     private BaselinePrioritizedReplay baseline;
     private PrioritizedReplayBuffer prioritized;
     private TransitionBatch batch;
-    private UnsafeBuffer floorMemory;
+    private TransitionBatch baselineBatch;
+    private UnsafeBuffer floorRecords;
+    /** Blocks the size of the tree's: search lines per level (index 0 unused), leaf and parent sums and minimums. */
+    private UnsafeBuffer[] floorLines;
+    private UnsafeBuffer floorLeafSums;
+    private UnsafeBuffer floorLeafMins;
+    private UnsafeBuffer floorParentSums;
+    private UnsafeBuffer floorParentMins;
     private final Rng floorRng = new Rng(1);
 
     @Setup(Level.Trial)
@@ -55,6 +71,7 @@ public class PrioritizedReplayBreakdownBenchmark {
         baseline = new BaselinePrioritizedReplay(prioritizedConfig);
         prioritized = new PrioritizedReplayBuffer(prioritizedConfig);
         batch = new TransitionBatch(BATCH, OBS_DIM, action);
+        baselineBatch = new TransitionBatch(BATCH, OBS_DIM, action);
         UnsafeBuffer obs = OffHeap.allocate(ENVS * OBS_DIM * 4L);
         UnsafeBuffer actions = OffHeap.allocate(ENVS * 4L);
         UnsafeBuffer rewards = OffHeap.allocate(ENVS * 4L);
@@ -80,91 +97,119 @@ public class PrioritizedReplayBreakdownBenchmark {
             prioritized.addBatch(ENVS, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
         }
         for (int i = 0; i < BATCH; i++) {
-            batch.tdErrorsMemory().putFloat(i * 4, (float) rng.nextGaussian());
+            float error = (float) rng.nextGaussian();
+            batch.tdErrorsMemory().putFloat(i * 4, error);
+            baselineBatch.tdErrorsMemory().putFloat(i * 4, error);
         }
-        floorMemory = OffHeap.allocate((long) baseline.store().capacity() * FLOOR_RECORD_BYTES);
-        for (int i = 0; i < floorMemory.capacity(); i += 4096) {
-            floorMemory.putByte(i, (byte) 1);
+        SumTree tree = prioritized.tree();
+        floorRecords = touchedBlock((long) prioritized.store().capacity() * FLOOR_RECORD_BYTES);
+        floorLines = new UnsafeBuffer[tree.levels()];
+        for (int level = 1; level < tree.levels(); level++) {
+            floorLines[level] = touchedBlock((long) tree.levelNodes(level) * SumTree.FANOUT * Double.BYTES);
         }
+        floorLeafSums = touchedBlock((long) tree.size() * Double.BYTES);
+        floorLeafMins = touchedBlock((long) tree.size() * Double.BYTES);
+        floorParentSums = touchedBlock((long) tree.levelNodes(Math.min(1, tree.levels() - 1)) * Double.BYTES);
+        floorParentMins = touchedBlock((long) tree.levelNodes(Math.min(1, tree.levels() - 1)) * Double.BYTES);
+    }
+
+    private static UnsafeBuffer touchedBlock(long bytes) {
+        UnsafeBuffer block = OffHeap.allocate(bytes);
+        for (int i = 0; i < block.capacity(); i += 4096) {
+            block.putByte(i, (byte) 1);
+        }
+        return block;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         batch.close();
+        baselineBatch.close();
     }
 
-    /** 256 uniform draws, each reading one word of both cache lines of an 80-byte record: the memory floor. */
+    /** 256 uniform draws, each reading one word of both cache lines of an 80-byte record: the records' floor. */
     @Benchmark
     @ItemsPerOp(value = BATCH, unit = "sample")
     public long randomRecordReadFloor256() {
-        int stored = baseline.store().size();
+        int stored = prioritized.size();
         long touched = 0;
         for (int i = 0; i < BATCH; i++) {
             int index = floorRng.nextInt(stored) * FLOOR_RECORD_BYTES;
-            touched += floorMemory.getLong(index) + floorMemory.getLong(index + FLOOR_RECORD_BYTES - Long.BYTES);
+            touched += floorRecords.getLong(index) + floorRecords.getLong(index + FLOOR_RECORD_BYTES - Long.BYTES);
         }
         return touched;
     }
 
+    /**
+     * 256 stratified draws (one leaf from each 1/256 of the leaves, in order, as a prioritized sample
+     * over equal priorities gives), each reading its record's two lines and, in blocks the size of
+     * the tree's, the search line of every level on its path and the leaf's and parent's sum and
+     * minimum: the reads of a prioritized sample and update without their arithmetic.
+     */
     @Benchmark
     @ItemsPerOp(value = BATCH, unit = "sample")
-    public TransitionBatch baseline1Search256() {
-        baseline.drawIndices(batch);
-        return batch;
+    public long prioritizedReadFloor256() {
+        int stored = prioritized.size();
+        long touched = 0;
+        for (int i = 0; i < BATCH; i++) {
+            int leaf = (int) (((long) i * stored + floorRng.nextInt(stored)) / BATCH);
+            int record = leaf * FLOOR_RECORD_BYTES;
+            touched += floorRecords.getLong(record) + floorRecords.getLong(record + FLOOR_RECORD_BYTES - Long.BYTES);
+            touched += floorLeafSums.getLong(leaf * Double.BYTES) + floorLeafMins.getLong(leaf * Double.BYTES);
+            touched += floorParentSums.getLong((leaf >>> 3) * Double.BYTES)
+                + floorParentMins.getLong((leaf >>> 3) * Double.BYTES);
+            int node = leaf;
+            for (int level = 1; level < floorLines.length; level++) {
+                node >>>= 3;
+                touched += floorLines[level].getLong(node * SumTree.FANOUT * Double.BYTES);
+            }
+        }
+        return touched;
     }
 
+    /** The stratified masses and the tree searches into the batch's indices. */
     @Benchmark
     @ItemsPerOp(value = BATCH, unit = "sample")
-    public TransitionBatch baseline2SearchCopy256() {
-        baseline.drawIndices(batch);
-        baseline.copyTransitions(batch);
-        return batch;
-    }
-
-    @Benchmark
-    @ItemsPerOp(value = BATCH, unit = "sample")
-    public TransitionBatch baseline3Sample256() {
-        baseline.sample(batch);
-        return batch;
-    }
-
-    @Benchmark
-    @AllocationFree
-    @ItemsPerOp(value = BATCH, unit = "sample")
-    public TransitionBatch baseline4SampleAndUpdate256() {
-        baseline.sample(batch);
-        baseline.updatePriorities(batch);
-        return batch;
-    }
-
-    @Benchmark
-    @ItemsPerOp(value = BATCH, unit = "sample")
-    public TransitionBatch current1Search256() {
+    public TransitionBatch search256() {
         prioritized.drawIndices(batch);
         return batch;
     }
 
+    /** {@link #search256} and the copy of the sampled transitions into the batch tensors. */
     @Benchmark
     @ItemsPerOp(value = BATCH, unit = "sample")
-    public TransitionBatch current2SearchCopy256() {
+    public TransitionBatch searchAndCopy256() {
         prioritized.drawIndices(batch);
         prioritized.store().copyTransitionsInto(batch, 1, 0.99f);
         return batch;
     }
 
+    /** A whole prioritized sample: {@link #searchAndCopy256} and the importance weights. */
     @Benchmark
+    @AllocationFree
     @ItemsPerOp(value = BATCH, unit = "sample")
-    public TransitionBatch current3Sample256() {
+    public TransitionBatch sample256() {
         prioritized.sample(batch);
         return batch;
     }
 
+    /** A sample and the priority update from the batch's TD errors: the per-update cost of prioritized replay. */
     @Benchmark
     @AllocationFree
     @ItemsPerOp(value = BATCH, unit = "sample")
-    public TransitionBatch current4SampleAndUpdate256() {
+    public TransitionBatch sampleAndUpdate256() {
         prioritized.sample(batch);
         prioritized.updatePriorities(batch);
         return batch;
+    }
+
+    /** {@link #sampleAndUpdate256} in the frozen previous implementation. */
+    @Benchmark
+    @AllocationFree
+    @ItemsPerOp(value = BATCH, unit = "sample")
+    public TransitionBatch baselineSampleAndUpdate256() {
+        baseline.sample(baselineBatch);
+        baseline.updatePriorities(baselineBatch);
+        return baselineBatch;
     }
 }
