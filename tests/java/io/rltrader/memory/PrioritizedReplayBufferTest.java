@@ -163,4 +163,95 @@ class PrioritizedReplayBufferTest {
             assertThrows(IllegalStateException.class, () -> empty.sample(batch));
         }
     }
+
+    @Test
+    void batchedPriorityUpdateEqualsOneByOneSetsExactly() {
+        float alpha = 0.6f;
+        // a small store, so that batches repeat slots; a larger one for runs of shared ancestors
+        for (int capacity : new int[] {24, 5000}) {
+            PrioritizedReplayBuffer replay = buffer(capacity, 4, alpha, 0.4f, 100, 31);
+            new VecEnvFixture(4, OBS_DIM, ActionSpec.discreteIndex(), 9, 0.05, 0.05).stepInto(replay, capacity / 4 + 3);
+            SumTree reference = new SumTree(replay.tree().size());
+            for (int slot = 0; slot < replay.size(); slot++) {
+                reference.set(slot, replay.tree().get(slot));
+            }
+            io.rltrader.util.Rng rng = new io.rltrader.util.Rng(32);
+            try (TransitionBatch batch = new TransitionBatch(Math.min(64, capacity - 4), OBS_DIM,
+                    ActionSpec.discreteIndex())) {
+                for (int round = 0; round < 30; round++) {
+                    replay.sample(batch);
+                    for (int i = 0; i < batch.size(); i++) {
+                        float error = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(5) - 2));
+                        batch.tdErrorsMemory().putFloat(i * 4, error);
+                        reference.set(batch.index(i), Math.pow(Math.abs(error) + (double) 1e-6f, alpha));
+                    }
+                    replay.updatePriorities(batch);
+                }
+            }
+            SumTree tree = replay.tree();
+            for (int level = 0; level < tree.levels(); level++) {
+                for (int node = 0; node < tree.levelNodes(level); node++) {
+                    assertEquals(reference.nodeSum(level, node), tree.nodeSum(level, node), 0.0, "sum " + level + "/" + node);
+                    assertEquals(reference.nodeMin(level, node), tree.nodeMin(level, node), 0.0, "min " + level + "/" + node);
+                    for (int k = 0; level > 0 && k < SumTree.FANOUT; k++) {
+                        assertEquals(reference.childPrefix(level, node, k), tree.childPrefix(level, node, k), 0.0);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void sampleEqualsTheReferenceDescentAndMathPowWeights() {
+        long seed = 41;
+        PrioritizedReplayBuffer replay = buffer(4000, 8, 0.6f, 0.4f, 50, seed);
+        new VecEnvFixture(8, OBS_DIM, ActionSpec.discreteIndex(), 10, 0.02, 0.02).stepInto(replay, 520);
+        io.rltrader.util.Rng errors = new io.rltrader.util.Rng(42);
+        io.rltrader.util.Rng masses = new io.rltrader.util.Rng(seed);
+        int weightsOffByOneUlp = 0;
+        int weights = 0;
+        try (TransitionBatch batch = new TransitionBatch(256, OBS_DIM, ActionSpec.discreteIndex())) {
+            for (int round = 0; round < 40; round++) {
+                double beta = replay.beta();
+                SumTree tree = replay.tree();
+                double segment = tree.total() / batch.size();
+                int[] expected = new int[batch.size()];
+                for (int i = 0; i < batch.size(); i++) {
+                    expected[i] = ReferenceSearch.find(tree, (i + masses.nextDouble()) * segment);
+                }
+                replay.sample(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    assertEquals(expected[i], batch.index(i), "row " + i + " of round " + round);
+                    float weight = (float) Math.pow(tree.get(expected[i]) / tree.min(), -beta);
+                    if (batch.weight(i) != weight) {
+                        weightsOffByOneUlp++;
+                        assertEquals(weight, batch.weight(i), Math.ulp(weight), "weight of row " + i);
+                    }
+                    weights++;
+                    batch.tdErrorsMemory().putFloat(i * 4, (float) (errors.nextGaussian() * 3));
+                }
+                replay.updatePriorities(batch);
+            }
+        }
+        // FastPow's error (~1e-15) moves a float weight across a rounding boundary about once in 1e7
+        assertTrue(weightsOffByOneUlp <= 1, weightsOffByOneUlp + " of " + weights + " weights differ by one ulp");
+    }
+
+    @Test
+    void badTdErrorsChangeNothing() {
+        PrioritizedReplayBuffer replay = buffer(64, 2, 0.6f, 0.4f, 100, 3);
+        new VecEnvFixture(2, OBS_DIM, ActionSpec.discreteIndex(), 6, 0.1, 0.1).stepInto(replay, 32);
+        try (TransitionBatch batch = new TransitionBatch(8, OBS_DIM, ActionSpec.discreteIndex())) {
+            replay.sample(batch);
+            double total = replay.tree().total();
+            for (int i = 0; i < 8; i++) {
+                batch.tdErrorsMemory().putFloat(i * 4, i == 7 ? Float.POSITIVE_INFINITY : 1f + i);
+            }
+            assertThrows(IllegalArgumentException.class, () -> replay.updatePriorities(batch));
+            assertEquals(total, replay.tree().total(), 0.0, "no leaf changed");
+            org.agrona.concurrent.UnsafeBuffer short4 = io.rltrader.util.OffHeap.allocate(4 * 4);
+            assertThrows(IndexOutOfBoundsException.class, () -> replay.updatePriorities(batch, short4, 0));
+            assertEquals(total, replay.tree().total(), 0.0, "no leaf changed");
+        }
+    }
 }

@@ -147,4 +147,120 @@ class SumTreeTest {
         assertThrows(IllegalArgumentException.class, () -> tree.set(0, Double.NaN));
         assertThrows(IndexOutOfBoundsException.class, () -> tree.set(4, 1));
     }
+
+    /** Priorities with zeros in runs, also at the end, so that nodes with empty trailing children occur. */
+    private static double[] randomPriorities(int size, Rng rng) {
+        double[] priorities = new double[size];
+        for (int leaf = 0; leaf < size; leaf++) {
+            boolean inZeroRun = (leaf / 5) % 7 == 3 || leaf >= size - size / 10;
+            priorities[leaf] = inZeroRun || rng.nextInt(6) == 0 ? 0.0 : rng.nextDouble() * Math.pow(10, rng.nextInt(7) - 3);
+        }
+        return priorities;
+    }
+
+    @Test
+    void searchLinesHoldThePairwisePrefixesOfTheChildren() {
+        SumTree tree = new SumTree(3000);
+        Rng rng = new Rng(21);
+        double[] priorities = randomPriorities(3000, rng);
+        for (int leaf = 0; leaf < 3000; leaf++) {
+            tree.set(leaf, priorities[leaf]);
+        }
+        for (int update = 0; update < 2000; update++) {
+            tree.set(rng.nextInt(2700), rng.nextInt(3) == 0 ? 0.0 : rng.nextDouble());
+        }
+        for (int level = 1; level < tree.levels(); level++) {
+            for (int node = 0; node < tree.levelNodes(level); node++) {
+                double[] expected = ReferenceSearch.line(tree, level, node);
+                for (int k = 0; k < SumTree.FANOUT; k++) {
+                    assertEquals(expected[k], tree.childPrefix(level, node, k), 0.0,
+                        "prefix " + k + " of node " + node + " of level " + level);
+                }
+            }
+        }
+    }
+
+    @Test
+    void findAndFindAllEqualTheReferenceDescentBitForBit() {
+        Rng rng = new Rng(22);
+        for (int size : new int[] {1, 2, 7, 8, 9, 63, 64, 65, 513, 4097, 40_000}) {
+            SumTree tree = new SumTree(size);
+            double[] priorities = randomPriorities(size, rng);
+            if (size < 10) {
+                priorities[0] = 0.5;
+            }
+            for (int leaf = 0; leaf < size; leaf++) {
+                tree.set(leaf, priorities[leaf]);
+            }
+            int count = 300;
+            double total = tree.total();
+            double[] stratified = new double[count];
+            double[] unsorted = new double[count];
+            for (int i = 0; i < count; i++) {
+                stratified[i] = (i + rng.nextDouble()) * (total / count);
+                unsorted[i] = rng.nextDouble() * total;
+            }
+            // masses on and past the boundaries: 0, the total, beyond it, and each leaf's start
+            unsorted[0] = 0;
+            unsorted[1] = total;
+            unsorted[2] = total * 1.5;
+            for (int i = 3, leaf = 0; i < count && leaf < size; leaf++) {
+                if (priorities[leaf] > 0) {
+                    unsorted[i++] = ReferenceSearch.massBefore(tree, leaf);
+                }
+            }
+            // outside the domain: a negative mass and -0.0 (which compares as 0)
+            double[] withNegative = unsorted.clone();
+            withNegative[count - 1] = -1.0;
+            withNegative[count - 2] = -0.0;
+            for (double[] masses : new double[][] {stratified, unsorted, withNegative}) {
+                org.agrona.concurrent.UnsafeBuffer found = io.rltrader.util.OffHeap.allocate(count * 8L);
+                tree.findAll(masses, count, found.addressOffset());
+                for (int i = 0; i < count; i++) {
+                    int expected = ReferenceSearch.find(tree, masses[i]);
+                    assertEquals(expected, tree.find(masses[i]), "size " + size + ", mass " + masses[i]);
+                    assertEquals(expected, found.getLong(i * 8), "batched, size " + size + ", mass " + masses[i]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void emptyTreeFindsLeafZero() {
+        SumTree tree = new SumTree(100);
+        assertEquals(0, tree.find(0.0));
+        assertEquals(0.0, tree.total(), 0.0);
+        assertEquals(Double.POSITIVE_INFINITY, tree.min(), 0.0);
+    }
+
+    @Test
+    void batchedRefreshInAnyOrderAndWithRepeatsEqualsSingleSets() {
+        Rng rng = new Rng(23);
+        for (int size : new int[] {5, 700, 10_000}) {
+            SumTree single = new SumTree(size);
+            SumTree batched = new SumTree(size);
+            int count = 256;
+            org.agrona.concurrent.UnsafeBuffer leaves = io.rltrader.util.OffHeap.allocate(count * 8L);
+            for (int round = 0; round < 20; round++) {
+                for (int i = 0; i < count; i++) {
+                    // sorted runs in even rounds (as a stratified sample gives), any order in odd ones
+                    int leaf = round % 2 == 0 ? (int) ((long) size * i / count) : rng.nextInt(size);
+                    double priority = rng.nextInt(10) == 0 ? 0.0 : rng.nextDouble() * 5;
+                    single.set(leaf, priority);
+                    batched.putLeaf(leaf, priority);
+                    leaves.putLong(i * 8, leaf);
+                }
+                batched.refreshLeaves(leaves.addressOffset(), count);
+            }
+            for (int level = 0; level < single.levels(); level++) {
+                for (int node = 0; node < single.levelNodes(level); node++) {
+                    assertEquals(single.nodeSum(level, node), batched.nodeSum(level, node), 0.0);
+                    assertEquals(single.nodeMin(level, node), batched.nodeMin(level, node), 0.0);
+                    for (int k = 0; level > 0 && k < SumTree.FANOUT; k++) {
+                        assertEquals(single.childPrefix(level, node, k), batched.childPrefix(level, node, k), 0.0);
+                    }
+                }
+            }
+        }
+    }
 }

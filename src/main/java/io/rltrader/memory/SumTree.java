@@ -4,6 +4,7 @@ import io.rltrader.util.OffHeap;
 import io.rltrader.util.StateReader;
 import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
+import java.util.Arrays;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -14,20 +15,30 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Layout: level 0 holds the leaves, level {@code k + 1} one node per group of {@link #FANOUT}
  * consecutive nodes of level {@code k}, up to the root, the single node of the top level. Node
  * {@code j} of level {@code k + 1} has children {@code 8j .. 8j + 7} of level {@code k}. Each level is
- * padded to a multiple of 8 nodes, so the 8 children of a node are one 64-byte aligned cache line:
- * a search reads one line per level (5 for 10 000 leaves, 7 for a million; a binary tree reads 14 and
- * 20) and picks the child without branches. Sums and minimums are two such arrays in one block.
+ * padded to a multiple of 8 nodes, so the 8 children of a node are one 64-byte aligned cache line.
+ * Sums and minimums are two such arrays in one block. Every inner node also has a <em>search
+ * line</em>, a third array of one 64-byte line per inner node: the prefix sums of its children,
+ * {@code [P0 = 0, P1, ..., P7]}, {@code P_k} the sum of children {@code 0..k-1}. A search reads one
+ * search line per level (5 for 10 000 leaves, 7 for a million; a binary tree reads 14 and 20),
+ * counts the prefixes at or below its mass (the child it descends into, without branches: a binary
+ * tree's left/right branch is a coin flip the predictor loses half the time) and subtracts one of
+ * them; it never adds. The sums are only read by updates.
  *
  * <p>Parents are always recomputed from all their children (never updated by a delta), summed
  * pairwise, so {@code sum(node) == ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))} holds exactly and
- * rounding cannot drift; the search forms its prefix sums from the same partial sums. Unset and padding leaves have priority
- * 0 (and +infinity in the min tree), so a search never lands on them.
+ * rounding cannot drift. The prefixes are the same pairwise sums with the children from {@code k} on
+ * taken as zero ({@code P3 = (c0 + c1) + c2}, {@code P5 = ((c0 + c1) + (c2 + c3)) + c4}, ...), so a
+ * node's sum and its children's prefixes agree. Unset and padding leaves have priority 0 (and
+ * +infinity in the min tree); a prefix {@code P_k} whose children {@code k..7} are all zero is stored
+ * as +infinity, so a search never lands on a zero-priority node, not even with a mass at or past
+ * the node's sum (rounding).
  */
 public final class SumTree {
     /** Children per node: 8 doubles are one cache line. */
     public static final int FANOUT = 8;
     private static final int NODE_BYTES = Double.BYTES;
     private static final int GROUP_BYTES = FANOUT * NODE_BYTES;
+    private static final int LINE_BYTES = FANOUT * NODE_BYTES;
 
     private final int size;
     /** Levels including leaves and root. */
@@ -36,10 +47,20 @@ public final class SumTree {
     private final int[] levelNodes;
     /** Raw address of node 0 of each level in the sum array; the min array is {@link #minDelta} further. */
     private final long[] levelAddress;
+    /** Raw address of the search line of node 0 of each level (level 0, the leaves, has none: 0). */
+    private final long[] lineAddress;
     private final long minDelta;
     private final long leafAddress;
     private final long rootAddress;
     private final UnsafeBuffer nodes;
+
+    /** Sum of the words the touch passes read, kept so that the reads stay. */
+    private long touched;
+    /** Scratch of {@link #findAll}: the node each search is at and its mass left within that node. */
+    private int[] searchNodes = new int[0];
+    private double[] searchMasses = new double[0];
+    /** Scratch of {@link #refreshLeaves}: the distinct nodes of one level to recompute. */
+    private int[] refreshNodes = new int[0];
 
     public SumTree(int size) {
         if (size <= 0) {
@@ -53,25 +74,39 @@ public final class SumTree {
         this.levels = count;
         this.levelNodes = new int[levels];
         long[] offsets = new long[levels];
+        long[] lineOffsets = new long[levels];
         long total = 0;
+        long lines = 0;
         long n = size;
         for (int level = 0; level < levels; level++) {
             levelNodes[level] = (int) n;
             offsets[level] = total;
             total += (n + FANOUT - 1) / FANOUT * GROUP_BYTES;
+            if (level > 0) {
+                lineOffsets[level] = lines;
+                lines += n * LINE_BYTES;
+            }
             n = (n + FANOUT - 1) / FANOUT;
         }
-        nodes = OffHeap.allocate(2 * total);
+        nodes = OffHeap.allocate(2 * total + lines);
         long base = nodes.addressOffset();
         this.levelAddress = new long[levels];
+        this.lineAddress = new long[levels];
         for (int level = 0; level < levels; level++) {
             levelAddress[level] = base + offsets[level];
+            lineAddress[level] = level == 0 ? 0 : base + 2 * total + lineOffsets[level];
         }
         this.minDelta = total;
         this.leafAddress = levelAddress[0];
         this.rootAddress = levelAddress[levels - 1];
         for (long at = 0; at < total; at += NODE_BYTES) {
             UnsafeApi.putDouble(base + minDelta + at, Double.POSITIVE_INFINITY);
+        }
+        // no child has priority yet: every prefix but P0 is +infinity
+        for (long line = base + 2 * total; line < base + 2 * total + lines; line += LINE_BYTES) {
+            for (int k = 1; k < FANOUT; k++) {
+                UnsafeApi.putDouble(line + k * NODE_BYTES, Double.POSITIVE_INFINITY);
+            }
         }
     }
 
@@ -94,12 +129,22 @@ public final class SumTree {
         if (leaf < 0 || leaf >= size) {
             throw new IndexOutOfBoundsException("leaf " + leaf + " outside [0, " + size + ")");
         }
+        checkPriority(priority);
+        putLeafUnchecked(leaf, priority);
+    }
+
+    /** {@link #putLeaf} for a leaf and priority the caller has checked ({@link #checkPriority}). */
+    void putLeafUnchecked(int leaf, double priority) {
+        long address = leafAddress + (long) leaf * NODE_BYTES;
+        // + 0.0 turns -0.0 into +0.0, so the min tree's minimum and Math.min agree on zeros
+        UnsafeApi.putDouble(address, priority + 0.0);
+        UnsafeApi.putDouble(address + minDelta, priority + 0.0);
+    }
+
+    static void checkPriority(double priority) {
         if (!(priority >= 0.0) || priority == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException("priority must be finite and non-negative, got " + priority);
         }
-        long address = leafAddress + (long) leaf * NODE_BYTES;
-        UnsafeApi.putDouble(address, priority);
-        UnsafeApi.putDouble(address + minDelta, priority);
     }
 
     /** Recomputes the ancestors of leaves {@code [first, first + count)} after {@link #putLeaf}. */
@@ -124,45 +169,151 @@ public final class SumTree {
 
     /**
      * Recomputes the ancestors of the {@code count} leaves whose indices are the int64 values at
-     * {@code leaves} (raw address, checked by the caller) after {@link #putLeaf}, level by level. Runs
-     * of leaves under the same parent (a stratified sample is sorted) recompute that parent once;
-     * any order is correct.
+     * {@code leaves} (raw address, checked by the caller) after {@link #putLeaf}, level by level, each
+     * level from the distinct parents of the level below. Runs of leaves under the same parent (a
+     * stratified sample is sorted) recompute that parent once; any order is correct.
      */
     void refreshLeaves(long leaves, int count) {
-        for (int level = 1; level < levels; level++) {
-            int shift = 3 * level;
-            int previous = -1;
-            for (int i = 0; i < count; i++) {
-                int leaf = (int) UnsafeApi.getLong(leaves + (long) i * Long.BYTES);
-                if (leaf < 0 || leaf >= size) {
-                    throw new IndexOutOfBoundsException("leaf " + leaf + " outside [0, " + size + ")");
-                }
-                int node = leaf >>> shift;
-                if (node != previous) {
-                    recompute(level, node);
-                    previous = node;
-                }
+        if (count <= 0) {
+            return;
+        }
+        if (refreshNodes.length < count) {
+            refreshNodes = new int[count];
+        }
+        int[] distinct = refreshNodes;
+        int previous = -1;
+        int kept = 0;
+        for (int i = 0; i < count; i++) {
+            int leaf = (int) UnsafeApi.getLong(leaves + (long) i * Long.BYTES);
+            if (leaf < 0 || leaf >= size) {
+                throw new IndexOutOfBoundsException("leaf " + leaf + " outside [0, " + size + ")");
             }
+            int node = leaf >>> 3;
+            // written always, kept only when new: no branch to mispredict on runs of equal parents
+            distinct[kept] = node;
+            kept += node != previous ? 1 : 0;
+            previous = node;
+        }
+        for (int level = 1; level < levels; level++) {
+            long children = levelAddress[level - 1];
+            long parents = levelAddress[level];
+            long lines = lineAddress[level];
+            for (int i = 0; i < kept; i++) {
+                int node = distinct[i];
+                recompute(children + (long) node * GROUP_BYTES, parents + (long) node * NODE_BYTES,
+                    lines + (long) node * LINE_BYTES);
+            }
+            previous = -1;
+            int next = 0;
+            for (int i = 0; i < kept; i++) {
+                int node = distinct[i] >>> 3;
+                distinct[next] = node;
+                next += node != previous ? 1 : 0;
+                previous = node;
+            }
+            kept = next;
         }
     }
 
-    /** Sum and min of node {@code node} of {@code level} (>= 1) from its 8 children, left to right. */
+    /** Sum, min and search line of node {@code node} of {@code level} (>= 1) from its 8 children. */
     private void recompute(int level, int node) {
-        long children = levelAddress[level - 1] + (long) node * GROUP_BYTES;
-        long target = levelAddress[level] + (long) node * NODE_BYTES;
-        double sum = groupSum(children);
-        double min = UnsafeApi.getDouble(children + minDelta);
-        for (int c = 1; c < FANOUT; c++) {
-            min = Math.min(min, UnsafeApi.getDouble(children + minDelta + c * NODE_BYTES));
+        recompute(levelAddress[level - 1] + (long) node * GROUP_BYTES, levelAddress[level] + (long) node * NODE_BYTES,
+            lineAddress[level] + (long) node * LINE_BYTES);
+    }
+
+    /**
+     * Recomputes the node at {@code target} (its sum; its min at {@code target + minDelta}) and its
+     * search line at {@code line} from the 8 children at {@code children}. The prefixes are the
+     * pairwise sums that form the node's sum, with the later children zero; a prefix with only zero
+     * children from its index on is +infinity, which no mass reaches.
+     */
+    private void recompute(long children, long target, long line) {
+        double s0 = UnsafeApi.getDouble(children);
+        double s1 = UnsafeApi.getDouble(children + 8);
+        double s2 = UnsafeApi.getDouble(children + 16);
+        double s3 = UnsafeApi.getDouble(children + 24);
+        double s4 = UnsafeApi.getDouble(children + 32);
+        double s5 = UnsafeApi.getDouble(children + 40);
+        double s6 = UnsafeApi.getDouble(children + 48);
+        double s7 = UnsafeApi.getDouble(children + 56);
+        double q01 = s0 + s1;
+        double h0 = q01 + (s2 + s3);
+        double q45 = s4 + s5;
+        double q456 = q45 + s6;
+        double sum = h0 + (q45 + (s6 + s7));
+        if (s7 > 0.0) {
+            UnsafeApi.putDouble(line + 8, s0);
+            UnsafeApi.putDouble(line + 16, q01);
+            UnsafeApi.putDouble(line + 24, q01 + s2);
+            UnsafeApi.putDouble(line + 32, h0);
+            UnsafeApi.putDouble(line + 40, h0 + s4);
+            UnsafeApi.putDouble(line + 48, h0 + q45);
+            UnsafeApi.putDouble(line + 56, h0 + q456);
+        } else {
+            lineWithEmptyTail(children, line);
         }
         UnsafeApi.putDouble(target, sum);
-        UnsafeApi.putDouble(target + minDelta, min);
+        recomputeMin(children + minDelta, target + minDelta);
+    }
+
+    /**
+     * The minimum of the 8 minimums at {@code mins} into {@code target}. Minimums are never negative
+     * (nor -0.0, nor NaN), and the bits of such doubles order as the doubles do, so the minimum is
+     * taken over the bits as longs: a compare and a conditional move each, where {@code Math.min} of
+     * doubles is four instructions that also sort out NaN and -0.0.
+     */
+    private static void recomputeMin(long mins, long target) {
+        long m01 = Math.min(UnsafeApi.getLong(mins), UnsafeApi.getLong(mins + 8));
+        long m23 = Math.min(UnsafeApi.getLong(mins + 16), UnsafeApi.getLong(mins + 24));
+        long m45 = Math.min(UnsafeApi.getLong(mins + 32), UnsafeApi.getLong(mins + 40));
+        long m67 = Math.min(UnsafeApi.getLong(mins + 48), UnsafeApi.getLong(mins + 56));
+        UnsafeApi.putLong(target, Math.min(Math.min(m01, m23), Math.min(m45, m67)));
+    }
+
+    /**
+     * The search line of children whose last ones are empty (the end of the tree, or of its stored
+     * part), kept out of {@link #recompute} so that stays small enough to be inlined: the prefix
+     * {@code P_k} becomes +infinity where children {@code k..7} all have priority 0.
+     */
+    private static void lineWithEmptyTail(long children, long line) {
+        double s0 = UnsafeApi.getDouble(children);
+        double s1 = UnsafeApi.getDouble(children + 8);
+        double s2 = UnsafeApi.getDouble(children + 16);
+        double s3 = UnsafeApi.getDouble(children + 24);
+        double s4 = UnsafeApi.getDouble(children + 32);
+        double s5 = UnsafeApi.getDouble(children + 40);
+        double s6 = UnsafeApi.getDouble(children + 48);
+        double s7 = UnsafeApi.getDouble(children + 56);
+        double q01 = s0 + s1;
+        double h0 = q01 + (s2 + s3);
+        double q45 = s4 + s5;
+        // liveK: child k or a later one has priority (priorities are never negative)
+        boolean live7 = s7 > 0.0;
+        boolean live6 = live7 | s6 > 0.0;
+        boolean live5 = live6 | s5 > 0.0;
+        boolean live4 = live5 | s4 > 0.0;
+        boolean live3 = live4 | s3 > 0.0;
+        boolean live2 = live3 | s2 > 0.0;
+        boolean live1 = live2 | s1 > 0.0;
+        double inf = Double.POSITIVE_INFINITY;
+        UnsafeApi.putDouble(line + 8, live1 ? s0 : inf);
+        UnsafeApi.putDouble(line + 16, live2 ? q01 : inf);
+        UnsafeApi.putDouble(line + 24, live3 ? q01 + s2 : inf);
+        UnsafeApi.putDouble(line + 32, live4 ? h0 : inf);
+        UnsafeApi.putDouble(line + 40, live5 ? h0 + s4 : inf);
+        UnsafeApi.putDouble(line + 48, live6 ? h0 + q45 : inf);
+        UnsafeApi.putDouble(line + 56, live7 ? h0 + (q45 + s6) : inf);
     }
 
     public double get(int leaf) {
         if (leaf < 0 || leaf >= size) {
             throw new IndexOutOfBoundsException("leaf " + leaf + " outside [0, " + size + ")");
         }
+        return UnsafeApi.getDouble(leafAddress + (long) leaf * NODE_BYTES);
+    }
+
+    /** Priority of {@code leaf}, which the caller has checked to lie in {@code [0, size())}. */
+    double getUnchecked(int leaf) {
         return UnsafeApi.getDouble(leafAddress + (long) leaf * NODE_BYTES);
     }
 
@@ -177,30 +328,19 @@ public final class SumTree {
     }
 
     /**
-     * The sum of the 8 nodes at {@code children}, added pairwise: {@code ((c0 + c1) + (c2 + c3)) +
-     * ((c4 + c5) + (c6 + c7))}. The search forms its prefix sums from the same partial sums (three
-     * additions deep rather than seven), so a node's sum and its children's prefixes agree.
-     */
-    private static double groupSum(long children) {
-        double q01 = UnsafeApi.getDouble(children) + UnsafeApi.getDouble(children + 8);
-        double q23 = UnsafeApi.getDouble(children + 16) + UnsafeApi.getDouble(children + 24);
-        double q45 = UnsafeApi.getDouble(children + 32) + UnsafeApi.getDouble(children + 40);
-        double q67 = UnsafeApi.getDouble(children + 48) + UnsafeApi.getDouble(children + 56);
-        return (q01 + q23) + (q45 + q67);
-    }
-
-    /**
      * The leaf whose cumulative range contains {@code mass}, for {@code 0 <= mass < total()}: leaf
      * {@code j} is found for mass in {@code [sum(0..j-1), sum(0..j))}. A mass at or past the total
      * (rounding) returns the last leaf with a positive priority; a zero-priority leaf is never returned
      * while the total is positive.
      */
     public int find(double mass) {
+        // -0.0 compares as 0.0 but would give the sign of -0.0 - 0.0 to the prefix test in child()
+        mass += 0.0;
         int node = 0;
-        for (int level = levels - 2; level >= 0; level--) {
-            long children = levelAddress[level] + (long) node * GROUP_BYTES;
-            int child = child(children, mass);
-            mass -= prefixBefore(children, child);
+        for (int level = levels - 1; level >= 1; level--) {
+            long line = lineAddress[level] + (long) node * LINE_BYTES;
+            int child = child(line, mass);
+            mass -= UnsafeApi.getDouble(line + child * NODE_BYTES);
             node = node * FANOUT + child;
         }
         return node;
@@ -208,104 +348,161 @@ public final class SumTree {
 
     /**
      * {@link #find} for {@code count} masses, the leaves written as int64 to the raw address
-     * {@code leaves} (checked by the caller). Four searches descend in lockstep: one search is a chain
-     * of dependent loads and compares that leaves most of the core idle, four keep it busy.
+     * {@code leaves} (checked by the caller); the same leaves as {@code count} calls of {@link #find},
+     * bit for bit. The searches go down together, one level at a time: within a level no search
+     * waits for another, so the processor overlaps their loads (their cache misses, once the tree
+     * outgrows the caches) and their arithmetic, where one search alone is a chain of dependent loads
+     * and compares that leaves most of the core idle. On the top levels, where many searches share
+     * a node, the children are walked in order instead ({@link #walkLevel}); masses in ascending
+     * order (a stratified sample) make that a few instructions per search.
      */
     void findAll(double[] masses, int count, long leaves) {
-        int i = 0;
-        for (; i + 4 <= count; i += 4) {
-            double m0 = masses[i];
-            double m1 = masses[i + 1];
-            double m2 = masses[i + 2];
-            double m3 = masses[i + 3];
-            int n0 = 0;
-            int n1 = 0;
-            int n2 = 0;
-            int n3 = 0;
-            for (int level = levels - 2; level >= 0; level--) {
-                long base = levelAddress[level];
-                long a0 = base + (long) n0 * GROUP_BYTES;
-                long a1 = base + (long) n1 * GROUP_BYTES;
-                long a2 = base + (long) n2 * GROUP_BYTES;
-                long a3 = base + (long) n3 * GROUP_BYTES;
-                int c0 = child(a0, m0);
-                int c1 = child(a1, m1);
-                int c2 = child(a2, m2);
-                int c3 = child(a3, m3);
-                m0 -= prefixBefore(a0, c0);
-                m1 -= prefixBefore(a1, c1);
-                m2 -= prefixBefore(a2, c2);
-                m3 -= prefixBefore(a3, c3);
-                n0 = n0 * FANOUT + c0;
-                n1 = n1 * FANOUT + c1;
-                n2 = n2 * FANOUT + c2;
-                n3 = n3 * FANOUT + c3;
+        if (searchNodes.length < count) {
+            searchNodes = new int[count];
+            searchMasses = new double[count];
+        }
+        int[] at = searchNodes;
+        double[] left = searchMasses;
+        boolean nonNegative = true;
+        for (int i = 0; i < count; i++) {
+            // + 0.0 turns -0.0 into +0.0, which compares the same and has the bits of zero
+            double mass = masses[i] + 0.0;
+            nonNegative &= mass >= 0.0;
+            left[i] = mass;
+        }
+        if (!nonNegative) {
+            // the levels compare bits, which order only non-negative doubles; a negative or NaN mass
+            // is outside the search's domain anyway: find() gives it the leaf it always gave
+            for (int i = 0; i < count; i++) {
+                UnsafeApi.putLong(leaves + (long) i * Long.BYTES, find(masses[i]));
             }
-            UnsafeApi.putLong(leaves + (long) i * Long.BYTES, n0);
-            UnsafeApi.putLong(leaves + (long) (i + 1) * Long.BYTES, n1);
-            UnsafeApi.putLong(leaves + (long) (i + 2) * Long.BYTES, n2);
-            UnsafeApi.putLong(leaves + (long) (i + 3) * Long.BYTES, n3);
+            return;
         }
-        for (; i < count; i++) {
-            UnsafeApi.putLong(leaves + (long) i * Long.BYTES, find(masses[i]));
+        Arrays.fill(at, 0, count, 0);
+        for (int level = levels - 1; level >= 1; level--) {
+            if ((long) levelNodes[level] * WALK_SEARCHES_PER_NODE <= count) {
+                walkLevel(lineAddress[level], at, left, count);
+            } else {
+                if ((long) levelNodes[level] * LINE_BYTES > CACHED_LEVEL_BYTES) {
+                    touchLines(lineAddress[level], at, count);
+                }
+                searchLevel(lineAddress[level], at, left, count);
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            UnsafeApi.putLong(leaves + (long) i * Long.BYTES, at[i]);
         }
     }
 
     /**
-     * Which of the 8 children at {@code children} holds {@code mass}: the number of prefix sums
-     * {@code P1..P7} at or below it (the prefixes rise, so that is the first child whose range
-     * exceeds the mass), counted without branches (a binary tree's left/right branch is a coin flip
-     * the predictor loses half the time), capped at the last child with a positive sum for a mass
-     * past the node's sum.
+     * Bytes of search lines in a level beyond which the level is taken not to stay in the caches
+     * between two batches, so its lines are touched in a pass of their own first
+     * ({@link #touchLines}): half of a typical per-core L2. (The same pass before the update's
+     * recomputations made no difference: their stores already overlap their misses.)
      */
-    private static int child(long children, double mass) {
-        double s0 = UnsafeApi.getDouble(children);
-        double s1 = UnsafeApi.getDouble(children + 8);
-        double s2 = UnsafeApi.getDouble(children + 16);
-        double s3 = UnsafeApi.getDouble(children + 24);
-        double s4 = UnsafeApi.getDouble(children + 32);
-        double s5 = UnsafeApi.getDouble(children + 40);
-        double s6 = UnsafeApi.getDouble(children + 48);
-        double s7 = UnsafeApi.getDouble(children + 56);
-        double q01 = s0 + s1;
-        double h0 = q01 + (s2 + s3);
-        double q45 = s4 + s5;
-        // P_k, the sum of children 0..k-1, associated as groupSum would with the rest zero
-        int passed = below(s0, mass) + below(q01, mass) + below(q01 + s2, mass) + below(h0, mass)
-            + below(h0 + s4, mass) + below(h0 + q45, mass) + below(h0 + (q45 + s6), mass);
-        int positive = positive(s1) | positive(s2) << 1 | positive(s3) << 2 | positive(s4) << 3
-            | positive(s5) << 4 | positive(s6) << 5 | positive(s7) << 6;
-        int lastPositive = 32 - Integer.numberOfLeadingZeros(positive);
-        return Math.min(passed, lastPositive);
+    private static final long CACHED_LEVEL_BYTES = 256 * 1024;
+
+    /**
+     * Reads one word of the line of each search's node, with nothing waiting on the loads: a loop
+     * of a few instructions per line keeps some twenty cache misses in flight, where the search's
+     * own loop, ten times longer, fits only a few of its iterations in the processor's window.
+     */
+    private void touchLines(long lines, int[] at, int count) {
+        long sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += UnsafeApi.getLong(lines + (long) at[i] * LINE_BYTES);
+        }
+        touched += sum;
+    }
+
+    /** Searches per node (on average) from which a level is walked rather than searched. */
+    private static final int WALK_SEARCHES_PER_NODE = 32;
+
+    /**
+     * One level of {@link #findAll}: for each search, the child of its node that holds its mass,
+     * branch-free. Prefixes and masses are non-negative here (or +infinity), and the bits of such
+     * doubles order as the doubles do, so the three comparisons are integer subtractions (one cycle
+     * each, against three for a double subtraction and three more to move its sign out).
+     */
+    private static void searchLevel(long lines, int[] at, double[] left, int count) {
+        for (int i = 0; i < count; i++) {
+            int node = at[i];
+            long line = lines + (long) node * LINE_BYTES;
+            double mass = left[i];
+            long massBits = Double.doubleToRawLongBits(mass);
+            // the byte offset of the child in the line: 32, 16 and 8 added where the prefix there is at or below
+            long offset = belowBits(UnsafeApi.getLong(line + 4 * NODE_BYTES), massBits) << 5;
+            offset += belowBits(UnsafeApi.getLong(line + offset + 2 * NODE_BYTES), massBits) << 4;
+            offset += belowBits(UnsafeApi.getLong(line + offset + NODE_BYTES), massBits) << 3;
+            left[i] = mass - UnsafeApi.getDouble(line + offset);
+            at[i] = node * FANOUT + (int) (offset >>> 3);
+        }
+    }
+
+    /** 1 when {@code prefixBits <= massBits}, else 0; both are the bits of non-negative doubles (or +infinity). */
+    private static long belowBits(long prefixBits, long massBits) {
+        return ((massBits - prefixBits) >>> 63) ^ 1;
     }
 
     /**
-     * The prefix sum {@code P_child} of the children at {@code children} (0 for child 0), as
-     * {@link #child} forms it: the pairwise sum of the children with those from {@code child} on
-     * masked to +0.0 by their bits (no branch, and no int-to-double conversion on the path).
+     * One level of {@link #findAll} for searches that share few nodes: while consecutive searches
+     * stay in one node with non-decreasing masses, the child only moves right, so it is carried from
+     * one search to the next and advanced past the prefixes at or below the mass (the same
+     * comparisons as {@link #child}, so the same child); a new node or a smaller mass starts at
+     * child 0 again. The loop's branches mispredict about once per child boundary, not per search.
      */
-    private static double prefixBefore(long children, int child) {
-        double q01 = masked(children, 0, child) + masked(children, 1, child);
-        double q23 = masked(children, 2, child) + masked(children, 3, child);
-        double q45 = masked(children, 4, child) + masked(children, 5, child);
-        double q67 = masked(children, 6, child) + masked(children, 7, child);
-        return (q01 + q23) + (q45 + q67);
+    private static void walkLevel(long lines, int[] at, double[] left, int count) {
+        int node = -1;
+        long line = 0;
+        int child = 0;
+        double previous = 0;
+        for (int i = 0; i < count; i++) {
+            int current = at[i];
+            double mass = left[i];
+            if (current != node || mass < previous) {
+                node = current;
+                line = lines + (long) node * LINE_BYTES;
+                child = 0;
+            }
+            while (child < FANOUT - 1 && UnsafeApi.getDouble(line + (child + 1) * NODE_BYTES) <= mass) {
+                child++;
+            }
+            previous = mass;
+            left[i] = mass - UnsafeApi.getDouble(line + child * NODE_BYTES);
+            at[i] = node * FANOUT + child;
+        }
     }
 
-    /** Child {@code index} when it lies left of {@code child}, else +0.0. */
-    private static double masked(long children, int index, int child) {
-        long keep = (long) ((index - child) >> 31);
-        return Double.longBitsToDouble(UnsafeApi.getLong(children + index * NODE_BYTES) & keep);
+    /**
+     * Which of the 8 children of the search line at {@code line} holds {@code mass}: the number of
+     * prefixes {@code P1..P7} at or below it (they rise, so that is the first child whose range
+     * exceeds the mass), counted without branches. Prefixes over zero children only are +infinity,
+     * so the count stops at the last child with a positive sum for a mass past the node's sum.
+     */
+    private static int child(long line, double mass) {
+        // a branch-free binary search: P1..P7 rise, so the count is found in three steps, each
+        // adding 4, 2 or 1 when the prefix just past the count so far is still at or below the mass
+        int count = below(UnsafeApi.getDouble(line + 4 * NODE_BYTES), mass) << 2;
+        count += below(UnsafeApi.getDouble(line + (count + 2) * NODE_BYTES), mass) << 1;
+        return count + below(UnsafeApi.getDouble(line + (count + 1) * NODE_BYTES), mass);
     }
 
-    /** 1 when {@code prefix <= mass}, else 0. */
+    /**
+     * 1 when {@code prefix <= mass}, else 0, from the sign of {@code mass - prefix} (exact in sign for
+     * finite or infinite operands; equal ones give +0.0): a ternary here is compiled to a branch
+     * where its result picks the next load, and that branch is a coin flip.
+     */
     private static int below(double prefix, double mass) {
-        return prefix <= mass ? 1 : 0;
+        return (int) (Double.doubleToRawLongBits(mass - prefix) >>> 63) ^ 1;
     }
 
-    /** 1 when {@code sum > 0}, else 0. */
-    private static int positive(double sum) {
-        return sum > 0.0 ? 1 : 0;
+    /** Prefix {@code P_k} ({@code k} in 0..7) of the search line of node {@code node} of {@code level} (>= 1). */
+    double childPrefix(int level, int node, int k) {
+        if (level < 1 || level >= levels || node < 0 || node >= levelNodes[level] || k < 0 || k >= FANOUT) {
+            throw new IndexOutOfBoundsException("prefix " + k + " of node " + node + " of level " + level
+                + " does not exist");
+        }
+        return UnsafeApi.getDouble(lineAddress[level] + (long) node * LINE_BYTES + k * NODE_BYTES);
     }
 
     /** Sum at node {@code node} of {@code level} (0 = leaves, {@link #levels()} - 1 = root), for checking the invariant. */

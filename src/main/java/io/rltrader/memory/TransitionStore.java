@@ -178,7 +178,17 @@ public final class TransitionStore implements TransitionSink {
         batch.requireCompatible(this);
         int batchSize = batch.size();
         long indices = batch.indicesMemory.addressOffset();
-        long lastWord = recordBytes - Long.BYTES;
+        // Fields in locals: the raw stores below may alias any object as far as the JIT knows, so it
+        // would load every field again after each of them.
+        long records = recordsAddress;
+        int slots = capacity;
+        int envs = numEnvs;
+        int bytesPerRecord = recordBytes;
+        int observationSize = observationBytes;
+        int actionSize = actionBytes;
+        int actionAt = actionOffset;
+        int nextObservationAt = nextObservationOffset;
+        long lastWord = bytesPerRecord - Long.BYTES;
         long touched = 0;
         for (int i = 0; i < batchSize; i++) {
             long record = recordAddress((int) UnsafeApi.getLong(indices + (long) i * Long.BYTES));
@@ -194,13 +204,14 @@ public final class TransitionStore implements TransitionSink {
         boolean discrete = action.discrete();
         for (int i = 0; i < batchSize; i++) {
             int slot = (int) UnsafeApi.getLong(indices + (long) i * Long.BYTES);
-            long record = recordAddress(slot);
+            // checked in the pass above; the batch's indices are not written in between
+            long record = records + (long) slot * bytesPerRecord;
             WordCopy.words(record + TransitionRecordDescriptor.OBSERVATION_OFFSET,
-                observationsOut + (long) i * observationBytes, observationBytes);
+                observationsOut + (long) i * observationSize, observationSize);
             if (discrete) {
-                UnsafeApi.putLong(actionsOut + (long) i * Long.BYTES, UnsafeApi.getInt(record + actionOffset));
+                UnsafeApi.putLong(actionsOut + (long) i * Long.BYTES, UnsafeApi.getInt(record + actionAt));
             } else {
-                WordCopy.words(record + actionOffset, actionsOut + (long) i * actionBytes, actionBytes);
+                WordCopy.words(record + actionAt, actionsOut + (long) i * actionSize, actionSize);
             }
             float discountedReturn = UnsafeApi.getFloat(record + TransitionRecordDescriptor.REWARD_OFFSET);
             float discount = gamma;
@@ -208,14 +219,14 @@ public final class TransitionStore implements TransitionSink {
             if (UnsafeApi.getByte(record + TransitionRecordDescriptor.TERMINATED_OFFSET) != 0) {
                 discount = 0f;
             } else if (nStep > 1 && UnsafeApi.getByte(record + TransitionRecordDescriptor.TRUNCATED_OFFSET) == 0) {
-                int newerRows = rowsAfter(slot / numEnvs);
+                int newerRows = rowsAfter(slot / envs);
                 int current = slot;
                 for (int k = 1; k < nStep && k <= newerRows; k++) {
-                    current += numEnvs;
-                    if (current >= capacity) {
-                        current -= capacity;
+                    current += envs;
+                    if (current >= slots) {
+                        current -= slots;
                     }
-                    long next = recordsAddress + (long) current * recordBytes;
+                    long next = records + (long) current * bytesPerRecord;
                     discountedReturn += discount * UnsafeApi.getFloat(next + TransitionRecordDescriptor.REWARD_OFFSET);
                     discount *= gamma;
                     last = next;
@@ -230,8 +241,8 @@ public final class TransitionStore implements TransitionSink {
             }
             UnsafeApi.putFloat(rewardsOut + (long) i * Float.BYTES, discountedReturn);
             UnsafeApi.putFloat(discountsOut + (long) i * Float.BYTES, discount);
-            WordCopy.words(last + nextObservationOffset, nextObservationsOut + (long) i * observationBytes,
-                observationBytes);
+            WordCopy.words(last + nextObservationAt, nextObservationsOut + (long) i * observationSize,
+                observationSize);
         }
     }
 
