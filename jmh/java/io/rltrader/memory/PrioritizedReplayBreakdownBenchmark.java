@@ -27,8 +27,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>The phases are measured cumulatively ({@link #search256}; {@link #searchAndCopy256};
  * {@link #sample256}, which adds the importance weights; {@link #sampleAndUpdate256}), each on
  * fresh draws, so that every phase meets the caches as it does in training; the differences between
- * consecutive rows are the phase costs. {@link #baselineSampleAndUpdate256} is the same operation in
- * {@link BaselinePrioritizedReplay}, a frozen copy of the implementation before the rewrite.
+ * consecutive rows are the phase costs. (The implementation before the search-line rewrite, kept
+ * for a back-to-back comparison while it was made, is in the history of this file.)
  *
  * <p>Two memory floors: {@link #randomRecordReadFloor256} reads only the 256 sampled records (two
  * cache lines each, as {@link ReplayBenchmark} does); {@link #prioritizedReadFloor256} also reads
@@ -51,10 +51,8 @@ public class PrioritizedReplayBreakdownBenchmark {
     @Param({"10000", "100000", "1000000"})
     public int capacity;
 
-    private BaselinePrioritizedReplay baseline;
     private PrioritizedReplayBuffer prioritized;
     private TransitionBatch batch;
-    private TransitionBatch baselineBatch;
     private UnsafeBuffer floorRecords;
     /** Blocks the size of the tree's: search lines per level (index 0 unused), leaf and parent sums and minimums. */
     private UnsafeBuffer[] floorLines;
@@ -70,10 +68,8 @@ public class PrioritizedReplayBreakdownBenchmark {
         ActionSpec action = ActionSpec.discreteIndex();
         ReplayBuffer.Config config = ReplayBuffer.Config.of(capacity, ENVS, OBS_DIM, action).withSeed(1);
         PrioritizedReplayBuffer.Config prioritizedConfig = PrioritizedReplayBuffer.Config.of(config);
-        baseline = new BaselinePrioritizedReplay(prioritizedConfig);
         prioritized = new PrioritizedReplayBuffer(prioritizedConfig);
         batch = new TransitionBatch(BATCH, OBS_DIM, action);
-        baselineBatch = new TransitionBatch(BATCH, OBS_DIM, action);
         UnsafeBuffer obs = OffHeap.allocate(ENVS * OBS_DIM * 4L);
         UnsafeBuffer actions = OffHeap.allocate(ENVS * 4L);
         UnsafeBuffer rewards = OffHeap.allocate(ENVS * 4L);
@@ -95,13 +91,11 @@ public class PrioritizedReplayBreakdownBenchmark {
                 terminated.putByte(env, (byte) (ended && rng.nextDouble() < 0.5 ? 1 : 0));
                 truncated.putByte(env, (byte) (ended && terminated.getByte(env) == 0 ? 1 : 0));
             }
-            baseline.addBatch(ENVS, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
             prioritized.addBatch(ENVS, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
         }
         for (int i = 0; i < BATCH; i++) {
             float error = (float) rng.nextGaussian();
             batch.tdErrorsMemory().putFloat(i * 4, error);
-            baselineBatch.tdErrorsMemory().putFloat(i * 4, error);
         }
         SumTree tree = prioritized.tree();
         floorRecords = touchedBlock((long) prioritized.store().capacity() * FLOOR_RECORD_BYTES);
@@ -126,7 +120,6 @@ public class PrioritizedReplayBreakdownBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         batch.close();
-        baselineBatch.close();
     }
 
     /** 256 uniform draws, each reading one word of both cache lines of an 80-byte record: the records' floor. */
@@ -218,15 +211,5 @@ public class PrioritizedReplayBreakdownBenchmark {
         prioritized.sample(batch);
         prioritized.updatePriorities(batch);
         return batch;
-    }
-
-    /** {@link #sampleAndUpdate256} in the frozen previous implementation. */
-    @Benchmark
-    @AllocationFree
-    @ItemsPerOp(value = BATCH, unit = "sample")
-    public TransitionBatch baselineSampleAndUpdate256() {
-        baseline.sample(baselineBatch);
-        baseline.updatePriorities(baselineBatch);
-        return baselineBatch;
     }
 }
