@@ -158,4 +158,13 @@ class ResumeTest {
         UserInputException corrupt = assertThrows(UserInputException.class, () -> Training.resume(broken, null));
         assertTrue(corrupt.getMessage().contains(RunState.FILE), corrupt.getMessage());
     }
+
+    @Test
+    void aRunStateLargerThanACheckpointFileHoldsIsRefusedBeforeWriting() {
+        Training.requireFits(io.rltrader.nn.SafeTensorsFile.MAX_DATA_BYTES, 10);
+        UserInputException tooBig = assertThrows(UserInputException.class,
+            () -> Training.requireFits(io.rltrader.nn.SafeTensorsFile.MAX_DATA_BYTES + 1, 4096));
+        assertTrue(tooBig.getMessage().startsWith("checkpoint at transition 4096: the run state"), tooBig.getMessage());
+        assertTrue(tooBig.getMessage().contains("bufferSize"), tooBig.getMessage());
+    }
 }

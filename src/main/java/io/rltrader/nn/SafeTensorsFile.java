@@ -82,7 +82,8 @@ public final class SafeTensorsFile {
     /** The reserved header key of the string-to-string metadata. */
     public static final String METADATA_KEY = "__metadata__";
 
-    private static final long MAX_DATA_BYTES = Integer.MAX_VALUE - OffHeap.ALIGNMENT;
+    /** The most tensor data one file may hold: {@link #read} refuses more. */
+    public static final long MAX_DATA_BYTES = Integer.MAX_VALUE - OffHeap.ALIGNMENT;
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxStringLength((int) MAX_HEADER_BYTES)

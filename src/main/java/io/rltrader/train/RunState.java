@@ -27,6 +27,8 @@ final class RunState {
     /** A writer that collects entries into a safetensors file. */
     static final class Writer implements StateWriter {
         final SafeTensorsFile.Writer file = new SafeTensorsFile.Writer();
+        /** Bytes of data added so far (tensor payloads, without the header). */
+        long dataBytes;
 
         Writer() {
             file.metadata("format", "rltrader-run-state");
@@ -35,21 +37,25 @@ final class RunState {
 
         @Override
         public void longs(String name, long... values) {
+            dataBytes += (long) values.length * Long.BYTES;
             file.add(name, new long[] {values.length}, values);
         }
 
         @Override
         public void ints(String name, int... values) {
+            dataBytes += (long) values.length * Integer.BYTES;
             file.add(name, new long[] {values.length}, values);
         }
 
         @Override
         public void doubles(String name, double... values) {
+            dataBytes += (long) values.length * Double.BYTES;
             file.add(name, new long[] {values.length}, values);
         }
 
         @Override
         public void bytes(String name, DirectBuffer source, int offset, int length) {
+            dataBytes += length;
             file.add(name, SafeTensorsFile.DType.U8, new long[] {length}, source, offset);
         }
     }

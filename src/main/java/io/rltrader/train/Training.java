@@ -22,6 +22,7 @@ import io.rltrader.env.VectorEnv;
 import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.NativeRuntime;
+import io.rltrader.nn.SafeTensorsFile;
 import io.rltrader.util.DurableFiles;
 import io.rltrader.util.StateReader;
 import io.rltrader.util.StateWriter;
@@ -274,6 +275,7 @@ public final class Training {
         RunState.Writer state = new RunState.Writer();
         saveRun.accept(state);
         state.longs("log.bytes", logBytes);
+        requireFits(state.dataBytes, transitions);
         state.file.metadata("transitions", Long.toString(transitions));
         state.file.writeAtomically(staging.resolve(RunState.FILE));
         CheckpointFiles.replace(out.resolve(CHECKPOINT_DIR), staging);
@@ -292,6 +294,19 @@ public final class Training {
             }
         } catch (IOException e) {
             throw new UserInputException("cannot remove " + staging + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Refuses a run state larger than a checkpoint file holds, before anything is written: a file
+     * that {@code --resume} could not read back would pass for a checkpoint.
+     */
+    static void requireFits(long dataBytes, long transitions) {
+        if (dataBytes > SafeTensorsFile.MAX_DATA_BYTES) {
+            throw new UserInputException("checkpoint at transition " + transitions + ": the run state (replay memory"
+                + " included) is " + dataBytes / (1L << 20) + " MiB, above the "
+                + SafeTensorsFile.MAX_DATA_BYTES / (1L << 20) + " MiB a checkpoint file holds; lower the agent's"
+                + " bufferSize (--set bufferSize=N)");
         }
     }
 
