@@ -3,8 +3,6 @@ package io.rltrader.memory;
 import io.rltrader.nn.OffHeapTensors;
 import io.rltrader.util.OffHeap;
 import io.rltrader.util.Rng;
-import io.rltrader.util.StateReader;
-import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Tensor;
@@ -300,29 +298,5 @@ public final class RolloutBuffer implements AutoCloseable {
     @Override
     public void close() {
         tensors.close();
-    }
-
-    /**
-     * The minibatch generator and the permutation it shuffles in place, which carry over from one
-     * rollout to the next; the collected steps do not, so a snapshot is taken between rollouts.
-     */
-    public void writeState(StateWriter out) {
-        out.rng("rng", rng);
-        out.ints("permutation", permutation);
-    }
-
-    public void readState(StateReader in) {
-        int[] saved = in.ints("permutation", samples);
-        boolean[] seen = new boolean[samples];
-        for (int index : saved) {
-            if (index < 0 || index >= samples || seen[index]) {
-                throw new UserInputException("rollout state: the saved minibatch order is not a permutation of "
-                    + samples + " samples");
-            }
-            seen[index] = true;
-        }
-        System.arraycopy(saved, 0, permutation, 0, samples);
-        in.rng("rng", rng);
-        reset();
     }
 }

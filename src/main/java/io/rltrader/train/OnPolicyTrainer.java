@@ -166,14 +166,14 @@ public final class OnPolicyTrainer implements AutoCloseable {
     }
 
     /**
-     * The loop's counters, the rollout's minibatch generator and the environment, taken between
-     * rollouts: with the agent's own checkpoint, everything a restored trainer needs to continue.
+     * The loop's counters and the environment, taken between rollouts: with the agent's own
+     * checkpoint, everything a restored trainer needs to continue (the rollout is refilled, and its
+     * minibatch order is reseeded from the agent's update count before every update).
      */
     public void writeState(StateWriter out) {
         StateWriter trainer = out.prefixed("trainer.");
         trainer.longs("counters", transitions, episodes, recentEpisodes);
         trainer.doubles("recentRewardSum", recentRewardSum);
-        rollout.writeState(out.prefixed("rollout."));
         env.writeState(out.prefixed("env."));
     }
 
@@ -185,7 +185,6 @@ public final class OnPolicyTrainer implements AutoCloseable {
             throw new UserInputException("run state: " + counters[0] + " transitions is not a whole number of steps of "
                 + rows + " envs; the state belongs to another configuration");
         }
-        rollout.readState(in.prefixed("rollout."));
         env.readState(in.prefixed("env."));
         recentRewardSum = trainer.scalarDouble("recentRewardSum");
         transitions = counters[0];

@@ -11,9 +11,9 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * The state of a training run beyond the agent's checkpoint: the loop's counters, the environment
- * (clocks, accounts, observations, generators) and the replay or rollout memory, as one safetensors
+ * (clocks, accounts, observations, generators) and the replay memory, as one safetensors
  * file ({@value #FILE}) next to the agent's files in the run's checkpoint directory. Each component
- * names its own entries ({@code trainer.}, {@code env.}, {@code replay.}, {@code rollout.}).
+ * names its own entries ({@code trainer.}, {@code env.}, {@code replay.}).
  */
 final class RunState {
     /** File name inside a checkpoint directory; a checkpoint without it is a finished run's. */
