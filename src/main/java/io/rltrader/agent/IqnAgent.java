@@ -273,19 +273,10 @@ public final class IqnAgent implements OffPolicyAgent {
         return loss.valueOnHost();
     }
 
-    /**
-     * With clipping, the gradient norm (computed anyway) stands for the loss, whose value this
-     * agent computes only when asked: the quantile Huber gradient is bounded, so a finite norm
-     * means finite errors. Without clipping, the loss is computed and checked.
-     */
+    /** See {@link ValueOptimization#nonFiniteTerm}. */
     @Override
     public String nonFiniteTerm() {
-        return clipped() ? FiniteTerms.first("gradient norm", lastGradientNorm())
-            : FiniteTerms.first("quantile Huber loss", lastLoss());
-    }
-
-    private boolean clipped() {
-        return optimization.clipped();
+        return optimization.nonFiniteTerm("quantile Huber loss", this::lastLoss);
     }
 
     /** The global gradient norm before clipping in the last update, or NaN without clipping. */

@@ -8,6 +8,7 @@ import io.rltrader.nn.ParameterSet;
 import io.rltrader.util.Rng;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 
 /**
  * What a distributional value agent's update shares around its own maths: Adam on the online
@@ -48,8 +49,15 @@ final class ValueOptimization implements AutoCloseable {
     }
 
     /** The global gradient norm before clipping in the last update, or NaN without clipping. */
-    boolean clipped() {
-        return clipper != null;
+    /**
+     * The fault check of the quantile agents: with clipping, the gradient norm (computed anyway)
+     * stands for the loss, whose value they compute only when asked: the quantile Huber gradient is
+     * bounded, so a finite norm means finite errors. Without clipping, {@code loss} is computed and
+     * checked.
+     */
+    String nonFiniteTerm(String lossName, DoubleSupplier loss) {
+        return clipper != null ? FiniteTerms.first("gradient norm", lastGradientNorm())
+            : FiniteTerms.first(lossName, loss.getAsDouble());
     }
 
     double lastGradientNorm() {
