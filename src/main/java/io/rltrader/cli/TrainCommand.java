@@ -179,7 +179,6 @@ public final class TrainCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        Path directory;
         if (resume != null) {
             List<String> others = new ArrayList<>();
             for (CommandLine.Model.OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
@@ -191,25 +190,20 @@ public final class TrainCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--resume continues a run with its own"
                     + " config.json; remove " + String.join(", ", others));
             }
-            RunSpec run = Training.readSpec(resume, "--resume");
-            Progress progress = quiet ? null : new Progress(out, run.steps(), System.console() != null);
+        } else if (this.out == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing required option: '--out=DIR' (or --resume DIR to continue a run)");
+        }
+        Path directory = resume != null ? resume : this.out;
+        RunSpec run = resume != null ? Training.readSpec(resume, "--resume") : flags.spec();
+        Progress progress = quiet ? null : new Progress(out, run.steps(), System.console() != null);
+        if (resume != null) {
             Training.resume(resume, progress == null ? null : progress::show);
-            if (progress != null) {
-                progress.finish();
-            }
-            directory = resume;
         } else {
-            if (this.out == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Missing required option: '--out=DIR' (or --resume DIR to continue a run)");
-            }
-            RunSpec run = flags.spec();
-            Progress progress = quiet ? null : new Progress(out, run.steps(), System.console() != null);
-            Training.run(run, this.out, progress == null ? null : progress::show);
-            if (progress != null) {
-                progress.finish();
-            }
-            directory = this.out;
+            Training.run(run, directory, progress == null ? null : progress::show);
+        }
+        if (progress != null) {
+            progress.finish();
         }
         out.println("run written to " + directory + " (config.json, train.jsonl, checkpoint/); next: rltrader evaluate"
             + " --checkpoint " + directory);
