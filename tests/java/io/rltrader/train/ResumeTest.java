@@ -167,4 +167,22 @@ class ResumeTest {
         assertTrue(tooBig.getMessage().startsWith("checkpoint at transition 4096: the run state"), tooBig.getMessage());
         assertTrue(tooBig.getMessage().contains("bufferSize"), tooBig.getMessage());
     }
+
+    @Test
+    void aRunStateFromAnotherConfigurationIsRefusedNamingTheFile() throws Exception {
+        RunSpec spec = spec("double-dqn", 1024, 256, 512, settingsFor("double-dqn"));
+        Path broken = dir.resolve("broken");
+        assertThrows(Interrupt.class, () -> Training.run(spec, broken, line -> {
+            if (line.transitions() >= 768) {
+                throw new Interrupt();
+            }
+        }));
+        Path config = broken.resolve(Training.CONFIG_FILE);
+        Files.writeString(config, Files.readString(config).replace("\"envs\" : 4", "\"envs\" : 8"));
+        UserInputException other = assertThrows(UserInputException.class, () -> Training.resume(broken, null));
+        assertTrue(other.getMessage().startsWith(broken.resolve("checkpoint").resolve(RunState.FILE).toAbsolutePath()
+            .normalize() + ": ") || other.getMessage().startsWith(broken.resolve("checkpoint").resolve(RunState.FILE)
+            + ": "), other.getMessage());
+        assertTrue(other.getMessage().contains("another configuration"), other.getMessage());
+    }
 }

@@ -62,9 +62,11 @@ final class RunState {
 
     /** Reads the entries of a file written by {@link Writer}, checking type and length of each. */
     static final class Reader implements StateReader {
+        private final Path path;
         private final SafeTensorsFile file;
 
         Reader(Path path) {
+            this.path = path;
             this.file = SafeTensorsFile.read(path);
             String format = file.metadata().get("format");
             String version = file.metadata().get("version");
@@ -75,6 +77,10 @@ final class RunState {
                 throw new UserInputException(path + ": run state version " + version + ", this rltrader reads "
                     + VERSION);
             }
+        }
+
+        Path path() {
+            return path;
         }
 
         @Override

@@ -253,7 +253,13 @@ public final class Training {
                               LongSupplier transitions, Consumer<StateReader> restore, Consumer<StateWriter> save,
                               Loop loop) {
         if (state != null) {
-            restore.accept(state);
+            try {
+                restore.accept(state);
+            } catch (UserInputException e) {
+                // Checks of the loop, env and memory name the entry; the file names itself already.
+                String file = state.path().toString();
+                throw e.getMessage().contains(file) ? e : new UserInputException(file + ": " + e.getMessage(), e);
+            }
         }
         Runnable checkpoint = () -> checkpoint(out, saveAgent, save, log, transitions.getAsLong());
         guard(out, () -> loop.run(spec.steps() - transitions.getAsLong(), spec.checkpointInterval(), checkpoint));
