@@ -215,11 +215,17 @@ class PolicyThreadsTest {
                         }
                         long first = allocatedBytes();
                         long overhead = allocatedBytes() - first;
-                        long before = allocatedBytes();
-                        for (int i = 0; i < 500; i++) {
-                            copy.act(actions, 0.0);
+                        // The fewest bytes over up to 10 windows: a steady allocation shows in every
+                        // window, a one-off of the JVM's (a deoptimization under load) in one only.
+                        long fewest = Long.MAX_VALUE;
+                        for (int window = 0; window < 10 && fewest > 0; window++) {
+                            long before = allocatedBytes();
+                            for (int i = 0; i < 500; i++) {
+                                copy.act(actions, 0.0);
+                            }
+                            fewest = Math.min(fewest, allocatedBytes() - before - overhead);
                         }
-                        return allocatedBytes() - before - overhead;
+                        return fewest;
                     }).get(120, TimeUnit.SECONDS);
                     assertEquals(0, bytes, agent + ": bytes allocated by 500 acts of a copy on its own thread");
                 } finally {
