@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * 10 000-transition replay + targets + loss + hand-written backward + clip + Adam) on MLP
  * 8-128-128-3; a greedy act for 64 envs in one call; the tutorial's loop (one act, one env step,
  * one store, one update per iteration on one env); and, as the arithmetic floor of the update, the
- * same GEMM/GEMV calls alone with the same shapes (and the act's three GEMMs alone). Tutorial: 740 microseconds per update,
+ * same GEMM/GEMV calls alone with the same shapes (and those of the act and of the loop). Tutorial: 740 microseconds per update,
  * 1.0k loop iterations/s.
  */
 @State(Scope.Benchmark)
@@ -60,7 +60,8 @@ public class DqnBenchmark {
     private int loopObsBytes;
 
     private DeviceTensors floor;
-    private Tensor[] gemm;
+    private GemmSet gemm;
+    private GemmSet loopGemm;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -93,13 +94,8 @@ public class DqnBenchmark {
         }
 
         floor = new DeviceTensors(ComputeDevice.CPU);
-        gemm = floorTensors(floor);
-        w1T = floor.own(gemm[1].t());
-        w2T = floor.own(gemm[3].t());
-        w3T = floor.own(gemm[5].t());
-        qT = floor.own(gemm[6].t());
-        h2T = floor.own(gemm[4].t());
-        h1T = floor.own(gemm[2].t());
+        gemm = new GemmSet(floor, OBS);
+        loopGemm = new GemmSet(floor, buffers.observationSize());
     }
 
     private static void fill(ReplayBuffer replay, Rng rng) {
@@ -124,23 +120,97 @@ public class DqnBenchmark {
     }
 
     /**
-     * The matrix products of one update with the layouts the layers use: weights stored as in
-     * PyTorch ({@code [out, in]}) and read through transposed views in the forward pass.
+     * The matrix products of one update (and of one act) with the layouts the layers use: weights
+     * stored as in PyTorch ({@code [out, in]}) and read through transposed views in the forward pass.
      */
-    private static Tensor[] floorTensors(DeviceTensors arena) {
-        return new Tensor[] {
-            arena.zeros(BATCH, OBS), arena.zeros(128, OBS), arena.zeros(BATCH, 128),
-            arena.zeros(128, 128), arena.zeros(BATCH, 128), arena.zeros(ACTIONS, 128), arena.zeros(BATCH, ACTIONS),
-            arena.zeros(128, OBS), arena.zeros(128, 128), arena.zeros(ACTIONS, 128), arena.zeros(BATCH),
-            arena.zeros(128), arena.zeros(ACTIONS)};
-    }
+    private static final class GemmSet {
+        final Tensor x;
+        final Tensor h1;
+        final Tensor w1;
+        final Tensor w2;
+        final Tensor h2;
+        final Tensor w3;
+        final Tensor q;
+        final Tensor gradW1;
+        final Tensor gradW2;
+        final Tensor gradW3;
+        final Tensor onesBatch;
+        final Tensor gradB12;
+        final Tensor gradB3;
+        final Tensor w1T;
+        final Tensor w2T;
+        final Tensor w3T;
+        final Tensor qT;
+        final Tensor h2T;
+        final Tensor h1T;
+        final Tensor xRow;
+        final Tensor h1Row;
+        final Tensor h2Row;
+        final Tensor qRow;
 
-    private Tensor qT;
-    private Tensor h2T;
-    private Tensor h1T;
-    private Tensor w1T;
-    private Tensor w2T;
-    private Tensor w3T;
+        GemmSet(DeviceTensors arena, int observations) {
+            x = arena.zeros(BATCH, observations);
+            w1 = arena.zeros(128, observations);
+            h1 = arena.zeros(BATCH, 128);
+            w2 = arena.zeros(128, 128);
+            h2 = arena.zeros(BATCH, 128);
+            w3 = arena.zeros(ACTIONS, 128);
+            q = arena.zeros(BATCH, ACTIONS);
+            gradW1 = arena.zeros(128, observations);
+            gradW2 = arena.zeros(128, 128);
+            gradW3 = arena.zeros(ACTIONS, 128);
+            onesBatch = arena.zeros(BATCH);
+            gradB12 = arena.zeros(128);
+            gradB3 = arena.zeros(ACTIONS);
+            w1T = arena.own(w1.t());
+            w2T = arena.own(w2.t());
+            w3T = arena.own(w3.t());
+            qT = arena.own(q.t());
+            h2T = arena.own(h2.t());
+            h1T = arena.own(h1.t());
+            xRow = arena.own(x.select(0, 0));
+            h1Row = arena.own(h1.select(0, 0));
+            h2Row = arena.own(h2.select(0, 0));
+            qRow = arena.own(q.select(0, 0));
+        }
+
+        /** The 11 GEMMs and 3 bias GEMVs of one update: forward of the online and the target network, weight and input gradients. */
+        void update() {
+            var zero = NativeConstants.ZERO;
+            var one = NativeConstants.ONE;
+            for (int net = 0; net < 2; net++) {
+                h1.addmm_(x, w1T, zero, one);
+                h2.addmm_(h1, w2T, zero, one);
+                q.addmm_(h2, w3T, zero, one);
+            }
+            gradW3.addmm_(qT, h2, zero, one);
+            h2.addmm_(q, w3, zero, one);
+            gradW2.addmm_(h2T, h1, zero, one);
+            h1.addmm_(h2, w2, zero, one);
+            gradW1.addmm_(h1T, x, zero, one);
+            gradB3.addmv_(qT, onesBatch, zero, one);
+            gradB12.addmv_(h2T, onesBatch, zero, one);
+            gradB12.addmv_(h1T, onesBatch, zero, one);
+        }
+
+        /** The forward pass of a batch: three GEMMs. */
+        void act() {
+            var zero = NativeConstants.ZERO;
+            var one = NativeConstants.ONE;
+            h1.addmm_(x, w1T, zero, one);
+            h2.addmm_(h1, w2T, zero, one);
+            q.addmm_(h2, w3T, zero, one);
+        }
+
+        /** The forward pass of one row: three GEMVs, as the layers do for a single env. */
+        void actOneRow() {
+            var zero = NativeConstants.ZERO;
+            var one = NativeConstants.ONE;
+            h1Row.addmv_(w1, xRow, zero, one);
+            h2Row.addmv_(w2, h1Row, zero, one);
+            qRow.addmv_(w3, h2Row, zero, one);
+        }
+    }
 
     @Benchmark
     @AllocationFree
@@ -161,58 +231,61 @@ public class DqnBenchmark {
         tutorialIteration();
     }
 
-    private void tutorialIteration() {
+    /** The tutorial loop without its update: one act, one env step, one store (parts of the gated loop: not gated again). */
+    @Benchmark
+    public void tutorialLoopCollect() {
         StepBuffers buffers = loopEnv.buffers();
         loopPolicy.act(buffers.actions(), 0.1);
         loopPrevious.putBytes(0, buffers.observations(), 0, loopObsBytes);
         loopEnv.step();
         loopReplay.addBatch(1, loopPrevious, buffers.actions(), buffers.rewards(), buffers.observations(),
             buffers.finalObservations(), buffers.terminated(), buffers.truncated());
+    }
+
+    /** The tutorial loop's act alone (one env, epsilon 0.1). */
+    @Benchmark
+    public void tutorialLoopAct() {
+        loopPolicy.act(loopEnv.buffers().actions(), 0.1);
+    }
+
+    /** The tutorial loop's update alone: sample 64 from its replay and one update at its observation size. */
+    @Benchmark
+    public void tutorialLoopUpdate() {
+        loopReplay.sample(loopAgent.batch());
+        loopAgent.update();
+    }
+
+    private void tutorialIteration() {
+        tutorialLoopCollect();
         if (loopReplay.size() >= BATCH) {
             loopReplay.sample(loopAgent.batch());
             loopAgent.update();
         }
     }
 
-    /**
-     * The arithmetic floor of {@link #update()}: its 11 GEMMs and 3 bias GEMVs with the same shapes
-     * (forward of the online and the target network, weight and input gradients), no element-wise work.
-     */
+    /** The arithmetic floor of {@link #update()}: its GEMMs and bias GEMVs with the same shapes, no element-wise work. */
     @Benchmark
     @AllocationFree
     public void updateGemmFloor() {
-        Tensor x = gemm[0];
-        Tensor h1 = gemm[2];
-        Tensor w2 = gemm[3];
-        Tensor h2 = gemm[4];
-        Tensor w3 = gemm[5];
-        Tensor q = gemm[6];
-        var zero = NativeConstants.ZERO;
-        var one = NativeConstants.ONE;
-        for (int net = 0; net < 2; net++) {
-            h1.addmm_(x, w1T, zero, one);
-            h2.addmm_(h1, w2T, zero, one);
-            q.addmm_(h2, w3T, zero, one);
-        }
-        gemm[9].addmm_(qT, h2, zero, one);
-        h2.addmm_(q, w3, zero, one);
-        gemm[8].addmm_(h2T, h1, zero, one);
-        h1.addmm_(h2, w2, zero, one);
-        gemm[7].addmm_(h1T, x, zero, one);
-        gemm[12].addmv_(qT, gemm[10], zero, one);
-        gemm[11].addmv_(h2T, gemm[10], zero, one);
-        gemm[11].addmv_(h1T, gemm[10], zero, one);
+        gemm.update();
     }
 
     /** The arithmetic floor of {@link #greedyAct64Envs()}: the forward pass's three GEMMs alone. */
     @Benchmark
     @AllocationFree
     public void greedyActGemmFloor() {
-        var zero = NativeConstants.ZERO;
-        var one = NativeConstants.ONE;
-        gemm[2].addmm_(gemm[0], w1T, zero, one);
-        gemm[4].addmm_(gemm[2], w2T, zero, one);
-        gemm[6].addmm_(gemm[4], w3T, zero, one);
+        gemm.act();
+    }
+
+    /**
+     * The arithmetic floor of {@link #tutorialLoopIteration()}: the update's GEMMs at the loop's
+     * observation size and the act's three GEMVs for one env.
+     */
+    @Benchmark
+    @AllocationFree
+    public void tutorialLoopGemmFloor() {
+        loopGemm.actOneRow();
+        loopGemm.update();
     }
 
     /** Runs on the measuring thread before each iteration: subnormals flushed there (see DenormalCheck). */
