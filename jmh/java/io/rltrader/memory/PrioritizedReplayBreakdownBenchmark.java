@@ -52,6 +52,8 @@ public class PrioritizedReplayBreakdownBenchmark {
     public int capacity;
 
     private PrioritizedReplayBuffer prioritized;
+    /** The implementation before this change, filled identically, for the same-run comparison. */
+    private FrozenPrioritizedReplayBuffer frozen;
     private TransitionBatch batch;
     private UnsafeBuffer floorRecords;
     /** Blocks the size of the tree's: search lines per level (index 0 unused), leaf and parent sums and minimums. */
@@ -69,6 +71,7 @@ public class PrioritizedReplayBreakdownBenchmark {
         ReplayBuffer.Config config = ReplayBuffer.Config.of(capacity, ENVS, OBS_DIM, action).withSeed(1);
         PrioritizedReplayBuffer.Config prioritizedConfig = PrioritizedReplayBuffer.Config.of(config);
         prioritized = new PrioritizedReplayBuffer(prioritizedConfig);
+        frozen = new FrozenPrioritizedReplayBuffer(prioritizedConfig);
         batch = new TransitionBatch(BATCH, OBS_DIM, action);
         UnsafeBuffer obs = OffHeap.allocate(ENVS * OBS_DIM * 4L);
         UnsafeBuffer actions = OffHeap.allocate(ENVS * 4L);
@@ -92,6 +95,7 @@ public class PrioritizedReplayBreakdownBenchmark {
                 truncated.putByte(env, (byte) (ended && terminated.getByte(env) == 0 ? 1 : 0));
             }
             prioritized.addBatch(ENVS, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
+            frozen.addBatch(ENVS, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
         }
         for (int i = 0; i < BATCH; i++) {
             float error = (float) rng.nextGaussian();
@@ -210,6 +214,23 @@ public class PrioritizedReplayBreakdownBenchmark {
     public TransitionBatch sampleAndUpdate256() {
         prioritized.sample(batch);
         prioritized.updatePriorities(batch);
+        return batch;
+    }
+
+    /** {@link #sample256} of the implementation before this change (a frozen copy), in the same run. */
+    @Benchmark
+    @ItemsPerOp(value = BATCH, unit = "sample")
+    public TransitionBatch frozenSample256() {
+        frozen.sample(batch);
+        return batch;
+    }
+
+    /** {@link #sampleAndUpdate256} of the implementation before this change (a frozen copy), in the same run. */
+    @Benchmark
+    @ItemsPerOp(value = BATCH, unit = "sample")
+    public TransitionBatch frozenSampleAndUpdate256() {
+        frozen.sample(batch);
+        frozen.updatePriorities(batch);
         return batch;
     }
 }
