@@ -309,6 +309,29 @@ class PrioritizedReplayBufferTest {
     }
 
     @Test
+    void weightsAtBetaOneAreTheMinimumOverThePriority() {
+        // anneal 0: beta is 1 from the first sample
+        PrioritizedReplayBuffer replay = buffer(512, 4, 0.6f, 0.4f, 0, 13);
+        new VecEnvFixture(4, OBS_DIM, ActionSpec.discreteIndex(), 7, 0.05, 0.05).stepInto(replay, 140);
+        io.rltrader.util.Rng errors = new io.rltrader.util.Rng(14);
+        try (TransitionBatch batch = new TransitionBatch(64, OBS_DIM, ActionSpec.discreteIndex())) {
+            for (int round = 0; round < 20; round++) {
+                assertEquals(1.0, replay.beta(), 0.0);
+                replay.sample(batch);
+                SumTree tree = replay.tree();
+                for (int i = 0; i < batch.size(); i++) {
+                    double ratio = tree.get(batch.index(i)) / tree.min();
+                    float exact = (float) (tree.min() / tree.get(batch.index(i)));
+                    assertEquals(exact, batch.weight(i), 0.0f, "weight of row " + i);
+                    assertEquals((float) Math.pow(ratio, -1.0), batch.weight(i), Math.ulp(exact), "weight of row " + i);
+                    batch.tdErrorsMemory().putFloat(i * 4, (float) (errors.nextGaussian() * 2));
+                }
+                replay.updatePriorities(batch);
+            }
+        }
+    }
+
+    @Test
     void badTdErrorsChangeNothing() {
         PrioritizedReplayBuffer replay = buffer(64, 2, 0.6f, 0.4f, 100, 3);
         new VecEnvFixture(2, OBS_DIM, ActionSpec.discreteIndex(), 6, 0.1, 0.1).stepInto(replay, 32);

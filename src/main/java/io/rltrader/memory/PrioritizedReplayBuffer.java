@@ -130,13 +130,21 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
      * {@code w_i = (N P(i))^-beta / (N P_min)^-beta == (p_i / p_min)^-beta} for the rows the batch
      * holds, as float32. {@link FastPow} instead of {@code Math.pow}: the 256 {@code Math.pow} calls
      * were a quarter of a whole sample; its error (below 1e-14 relative for these ratios) changes a
-     * float weight by one ulp about once in ten million.
+     * float weight by one ulp about once in ten million. Once beta has annealed to 1 (the rest of a
+     * run), the weight is {@code p_min / p_i}, one correctly rounded division and no power.
      */
     void importanceWeights(TransitionBatch batch, double beta) {
         int batchSize = batch.size();
         double minPriority = tree.min();
         long indices = batch.indicesMemory.addressOffset();
         long weights = batch.weightsMemory.addressOffset();
+        if (beta == 1.0) {
+            for (int i = 0; i < batchSize; i++) {
+                double priority = tree.getUnchecked((int) UnsafeApi.getLong(indices + (long) i * Long.BYTES));
+                UnsafeApi.putFloat(weights + (long) i * Float.BYTES, (float) (minPriority / priority));
+            }
+            return;
+        }
         double[] ratios = scratch(batchSize);
         for (int i = 0; i < batchSize; i++) {
             ratios[i] = tree.getUnchecked((int) UnsafeApi.getLong(indices + (long) i * Long.BYTES)) / minPriority;
