@@ -54,6 +54,13 @@ public class PrioritizedReplayBreakdownBenchmark {
     private PrioritizedReplayBuffer prioritized;
     /** The implementation before this change, filled identically, for the same-run comparison. */
     private FrozenPrioritizedReplayBuffer frozen;
+    /**
+     * Both again with beta held below 1 (annealed over {@code Long.MAX_VALUE} samples, so it stays
+     * at 0.4): the buffers above reach beta 1 after 100 000 samples, within the first warm-up
+     * iteration, and at beta 1 the weights need no power.
+     */
+    private PrioritizedReplayBuffer annealing;
+    private FrozenPrioritizedReplayBuffer frozenAnnealing;
     private TransitionBatch batch;
     private UnsafeBuffer floorRecords;
     /** Blocks the size of the tree's: search lines per level (index 0 unused), leaf and parent sums and minimums. */
@@ -72,6 +79,10 @@ public class PrioritizedReplayBreakdownBenchmark {
         PrioritizedReplayBuffer.Config prioritizedConfig = PrioritizedReplayBuffer.Config.of(config);
         prioritized = new PrioritizedReplayBuffer(prioritizedConfig);
         frozen = new FrozenPrioritizedReplayBuffer(prioritizedConfig);
+        PrioritizedReplayBuffer.Config annealingConfig = new PrioritizedReplayBuffer.Config(config,
+            prioritizedConfig.alpha(), prioritizedConfig.betaStart(), Long.MAX_VALUE, prioritizedConfig.epsilon());
+        annealing = new PrioritizedReplayBuffer(annealingConfig);
+        frozenAnnealing = new FrozenPrioritizedReplayBuffer(annealingConfig);
         batch = new TransitionBatch(BATCH, OBS_DIM, action);
         UnsafeBuffer obs = OffHeap.allocate(ENVS * OBS_DIM * 4L);
         UnsafeBuffer actions = OffHeap.allocate(ENVS * 4L);
@@ -96,6 +107,8 @@ public class PrioritizedReplayBreakdownBenchmark {
             }
             prioritized.addBatch(ENVS, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
             frozen.addBatch(ENVS, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
+            annealing.addBatch(ENVS, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
+            frozenAnnealing.addBatch(ENVS, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
         }
         for (int i = 0; i < BATCH; i++) {
             float error = (float) rng.nextGaussian();
@@ -231,6 +244,25 @@ public class PrioritizedReplayBreakdownBenchmark {
     public TransitionBatch frozenSampleAndUpdate256() {
         frozen.sample(batch);
         frozen.updatePriorities(batch);
+        return batch;
+    }
+
+    /** {@link #sampleAndUpdate256} with beta held at 0.4 (the weights are powers). */
+    @Benchmark
+    @AllocationFree
+    @ItemsPerOp(value = BATCH, unit = "sample")
+    public TransitionBatch sampleAndUpdateBelowBetaOne256() {
+        annealing.sample(batch);
+        annealing.updatePriorities(batch);
+        return batch;
+    }
+
+    /** {@link #sampleAndUpdateBelowBetaOne256} of the implementation before this change (a frozen copy). */
+    @Benchmark
+    @ItemsPerOp(value = BATCH, unit = "sample")
+    public TransitionBatch frozenSampleAndUpdateBelowBetaOne256() {
+        frozenAnnealing.sample(batch);
+        frozenAnnealing.updatePriorities(batch);
         return batch;
     }
 }
