@@ -21,14 +21,16 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Where the time of a prioritized sample + priority update of 256 goes, and what it would cost if
- * only its memory reads counted, next to the previous implementation, in one run: the workload of
- * {@link ReplayBenchmark} (8 features, discrete actions, 64 envs, a full buffer).
+ * only its memory reads counted: the workload of {@link ReplayBenchmark} (8 features, discrete
+ * actions, 64 envs, a full buffer), at beta 1 (reached within the first warm-up iteration) and, in
+ * {@link #sampleAndUpdateBelowBetaOne256}, at beta 0.4.
  *
  * <p>The phases are measured cumulatively ({@link #search256}; {@link #searchAndCopy256};
  * {@link #sample256}, which adds the importance weights; {@link #sampleAndUpdate256}), each on
  * fresh draws, so that every phase meets the caches as it does in training; the differences between
- * consecutive rows are the phase costs. (The implementation before the search-line rewrite, kept
- * for a back-to-back comparison while it was made, is in the history of this file.)
+ * consecutive rows are the phase costs. (The implementations before the search-line rewrite and
+ * before the cheaper update, each kept for a back-to-back comparison while it was made, are in the
+ * history of this file; the second, with an alternating same-JVM comparison, at commit bc2ee9d.)
  *
  * <p>Two memory floors: {@link #randomRecordReadFloor256} reads only the 256 sampled records (two
  * cache lines each, as {@link ReplayBenchmark} does); {@link #prioritizedReadFloor256} also reads
@@ -52,6 +54,12 @@ public class PrioritizedReplayBreakdownBenchmark {
     public int capacity;
 
     private PrioritizedReplayBuffer prioritized;
+    /**
+     * The same buffer with beta held below 1 (annealed over {@code Long.MAX_VALUE} samples, so it
+     * stays at 0.4): the one above reaches beta 1 after 100 000 samples, within the first warm-up
+     * iteration, and at beta 1 the weights need no power.
+     */
+    private PrioritizedReplayBuffer annealing;
     private TransitionBatch batch;
     private UnsafeBuffer floorRecords;
     /** Blocks the size of the tree's: search lines per level (index 0 unused), leaf and parent sums and minimums. */
@@ -69,6 +77,9 @@ public class PrioritizedReplayBreakdownBenchmark {
         ReplayBuffer.Config config = ReplayBuffer.Config.of(capacity, ENVS, OBS_DIM, action).withSeed(1);
         PrioritizedReplayBuffer.Config prioritizedConfig = PrioritizedReplayBuffer.Config.of(config);
         prioritized = new PrioritizedReplayBuffer(prioritizedConfig);
+        PrioritizedReplayBuffer.Config annealingConfig = new PrioritizedReplayBuffer.Config(config,
+            prioritizedConfig.alpha(), prioritizedConfig.betaStart(), Long.MAX_VALUE, prioritizedConfig.epsilon());
+        annealing = new PrioritizedReplayBuffer(annealingConfig);
         batch = new TransitionBatch(BATCH, OBS_DIM, action);
         UnsafeBuffer obs = OffHeap.allocate(ENVS * OBS_DIM * 4L);
         UnsafeBuffer actions = OffHeap.allocate(ENVS * 4L);
@@ -92,6 +103,7 @@ public class PrioritizedReplayBreakdownBenchmark {
                 truncated.putByte(env, (byte) (ended && terminated.getByte(env) == 0 ? 1 : 0));
             }
             prioritized.addBatch(ENVS, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
+            annealing.addBatch(ENVS, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
         }
         for (int i = 0; i < BATCH; i++) {
             float error = (float) rng.nextGaussian();
@@ -210,6 +222,16 @@ public class PrioritizedReplayBreakdownBenchmark {
     public TransitionBatch sampleAndUpdate256() {
         prioritized.sample(batch);
         prioritized.updatePriorities(batch);
+        return batch;
+    }
+
+    /** {@link #sampleAndUpdate256} with beta held at 0.4 (the weights are powers). */
+    @Benchmark
+    @AllocationFree
+    @ItemsPerOp(value = BATCH, unit = "sample")
+    public TransitionBatch sampleAndUpdateBelowBetaOne256() {
+        annealing.sample(batch);
+        annealing.updatePriorities(batch);
         return batch;
     }
 }

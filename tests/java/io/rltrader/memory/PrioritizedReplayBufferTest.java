@@ -10,6 +10,11 @@ import org.junit.jupiter.api.Test;
 
 class PrioritizedReplayBufferTest {
     private static final int OBS_DIM = 5;
+    /**
+     * Priorities are {@code (|delta| + epsilon)^alpha} from {@code FastPow} (below 1e-13 relative to
+     * {@code Math.pow} for alpha <= 1), exact for alpha 1 and 1/2.
+     */
+    private static final double POWER_TOLERANCE = 1e-13;
 
     private static PrioritizedReplayBuffer buffer(int capacity, int numEnvs, float alpha, float betaStart,
             long anneal, long seed) {
@@ -99,17 +104,74 @@ class PrioritizedReplayBufferTest {
                         last = j;
                     }
                 }
-                double expected = Math.pow(Math.abs(errors[last]) + (double) 1e-6f, alpha);
-                assertEquals(expected, replay.tree().get(batch.index(i)), 0.0);
+                double raw = Math.abs(errors[last]) + (double) 1e-6f;
+                double expected = Math.pow(raw, alpha);
+                assertEquals(expected, replay.tree().get(batch.index(i)), POWER_TOLERANCE * expected);
+                // the tolerance is far below what a wrong alpha (by one float ulp) would change
+                assertTrue(Math.abs(Math.pow(raw, Math.nextUp(alpha)) - expected) > 1000 * POWER_TOLERANCE * expected);
                 maxRaw = Math.max(maxRaw, Math.abs(errors[i]) + (double) 1e-6f);
             }
             env.stepInto(replay, 1);
             int newest = replay.store().newestRow() * 2;
-            assertEquals(Math.pow(maxRaw, alpha), replay.tree().get(newest), 0.0);
-            assertEquals(Math.pow(maxRaw, alpha), replay.tree().get(newest + 1), 0.0);
+            double expectedNew = Math.pow(maxRaw, alpha);
+            assertEquals(expectedNew, replay.tree().get(newest), POWER_TOLERANCE * expectedNew);
+            // the same function as the updates: bit for bit the priority an update gives the largest error
+            assertEquals(replay.priorityPower(maxRaw), replay.tree().get(newest), 0.0);
+            assertEquals(replay.tree().get(newest), replay.tree().get(newest + 1), 0.0);
 
             batch.tdErrorsMemory().putFloat(0, Float.NaN);
             assertThrows(IllegalArgumentException.class, () -> replay.updatePriorities(batch));
+        }
+    }
+
+    @Test
+    void alphaOneAndOneHalfGiveExactPriorities() {
+        float[] errors = {-0.5f, 2f, 7.25f, 0f, 1e-3f, -3e4f, 0.1f, 1f};
+        for (float alpha : new float[] {1f, 0.5f}) {
+            PrioritizedReplayBuffer replay = buffer(64, 2, alpha, 0.4f, 100, 12);
+            VecEnvFixture env = new VecEnvFixture(2, OBS_DIM, ActionSpec.discreteIndex(), 3, 0.1, 0.1);
+            env.stepInto(replay, 20);
+            try (TransitionBatch batch = new TransitionBatch(errors.length, OBS_DIM, ActionSpec.discreteIndex())) {
+                replay.sample(batch);
+                for (int i = 0; i < errors.length; i++) {
+                    batch.tdErrorsMemory().putFloat(i * 4, errors[i]);
+                }
+                replay.updatePriorities(batch);
+                double maxRaw = 1.0;
+                for (int i = 0; i < errors.length; i++) {
+                    int last = i;
+                    for (int j = i + 1; j < errors.length; j++) {
+                        if (batch.index(j) == batch.index(i)) {
+                            last = j;
+                        }
+                    }
+                    double raw = Math.abs(errors[last]) + (double) 1e-6f;
+                    double expected = alpha == 1f ? raw : Math.sqrt(raw);
+                    assertEquals(expected, replay.tree().get(batch.index(i)), 0.0, "alpha " + alpha + ", row " + i);
+                    maxRaw = Math.max(maxRaw, Math.abs(errors[i]) + (double) 1e-6f);
+                }
+                env.stepInto(replay, 1);
+                double expectedNew = alpha == 1f ? maxRaw : Math.sqrt(maxRaw);
+                assertEquals(expectedNew, replay.tree().get(replay.store().newestRow() * 2), 0.0, "alpha " + alpha);
+            }
+        }
+    }
+
+    @Test
+    void anOverflowingPriorityChangesNothing() {
+        PrioritizedReplayBuffer replay = buffer(64, 2, 40f, 0.4f, 100, 3);
+        new VecEnvFixture(2, OBS_DIM, ActionSpec.discreteIndex(), 6, 0.1, 0.1).stepInto(replay, 32);
+        try (TransitionBatch batch = new TransitionBatch(8, OBS_DIM, ActionSpec.discreteIndex())) {
+            replay.sample(batch);
+            double total = replay.tree().total();
+            for (int i = 0; i < 8; i++) {
+                // 1e30^40 overflows a double
+                batch.tdErrorsMemory().putFloat(i * 4, i == 5 ? 1e30f : 1f + i);
+            }
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> replay.updatePriorities(batch));
+            assertTrue(error.getMessage().contains("batch row 5"), error.getMessage());
+            assertEquals(total, replay.tree().total(), 0.0, "no leaf changed");
         }
     }
 
@@ -178,14 +240,23 @@ class PrioritizedReplayBufferTest {
             io.rltrader.util.Rng rng = new io.rltrader.util.Rng(32);
             try (TransitionBatch batch = new TransitionBatch(Math.min(64, capacity - 4), OBS_DIM,
                     ActionSpec.discreteIndex())) {
+                double[] expected = new double[replay.tree().size()];
                 for (int round = 0; round < 30; round++) {
                     replay.sample(batch);
                     for (int i = 0; i < batch.size(); i++) {
                         float error = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(5) - 2));
                         batch.tdErrorsMemory().putFloat(i * 4, error);
-                        reference.set(batch.index(i), Math.pow(Math.abs(error) + (double) 1e-6f, alpha));
+                        // a slot drawn twice keeps its later error
+                        expected[batch.index(i)] = Math.pow(Math.abs(error) + (double) 1e-6f, alpha);
                     }
                     replay.updatePriorities(batch);
+                    for (int i = 0; i < batch.size(); i++) {
+                        int slot = batch.index(i);
+                        double priority = replay.tree().get(slot);
+                        assertEquals(expected[slot], priority, POWER_TOLERANCE * expected[slot], "priority of slot " + slot);
+                        // the tree must be exact for the priorities it was given
+                        reference.set(slot, priority);
+                    }
                 }
             }
             SumTree tree = replay.tree();
@@ -235,6 +306,29 @@ class PrioritizedReplayBufferTest {
         }
         // FastPow's error (~1e-15) moves a float weight across a rounding boundary about once in 1e7
         assertTrue(weightsOffByOneUlp <= 1, weightsOffByOneUlp + " of " + weights + " weights differ by one ulp");
+    }
+
+    @Test
+    void weightsAtBetaOneAreTheMinimumOverThePriority() {
+        // anneal 0: beta is 1 from the first sample
+        PrioritizedReplayBuffer replay = buffer(512, 4, 0.6f, 0.4f, 0, 13);
+        new VecEnvFixture(4, OBS_DIM, ActionSpec.discreteIndex(), 7, 0.05, 0.05).stepInto(replay, 140);
+        io.rltrader.util.Rng errors = new io.rltrader.util.Rng(14);
+        try (TransitionBatch batch = new TransitionBatch(64, OBS_DIM, ActionSpec.discreteIndex())) {
+            for (int round = 0; round < 20; round++) {
+                assertEquals(1.0, replay.beta(), 0.0);
+                replay.sample(batch);
+                SumTree tree = replay.tree();
+                for (int i = 0; i < batch.size(); i++) {
+                    double ratio = tree.get(batch.index(i)) / tree.min();
+                    float exact = (float) (tree.min() / tree.get(batch.index(i)));
+                    assertEquals(exact, batch.weight(i), 0.0f, "weight of row " + i);
+                    assertEquals((float) Math.pow(ratio, -1.0), batch.weight(i), Math.ulp(exact), "weight of row " + i);
+                    batch.tdErrorsMemory().putFloat(i * 4, (float) (errors.nextGaussian() * 2));
+                }
+                replay.updatePriorities(batch);
+            }
+        }
     }
 
     @Test

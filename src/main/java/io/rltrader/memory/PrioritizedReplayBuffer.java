@@ -59,6 +59,8 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
     private final TransitionStore store;
     private final SumTree tree;
     private final Rng rng;
+    private final boolean alphaIsOne;
+    private final boolean alphaIsHalf;
     private double maxRawPriority = 1.0;
     private long samples;
     /** The stratified masses of a sample, searched together; grown to the largest batch seen. */
@@ -72,6 +74,8 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
         this.store = new TransitionStore(replay.capacity(), replay.numEnvs(), replay.obsDim(), replay.action());
         this.tree = new SumTree(store.capacity());
         this.rng = new Rng(replay.seed());
+        this.alphaIsOne = config.alpha() == 1f;
+        this.alphaIsHalf = config.alpha() == 0.5f;
     }
 
     /**
@@ -83,7 +87,7 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
             UnsafeBuffer nextObs, UnsafeBuffer finalObs, UnsafeBuffer terminated, UnsafeBuffer truncated) {
         store.addBatch(n, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
         int firstSlot = store.newestRow() * store.numEnvs();
-        double priority = Math.pow(maxRawPriority, config.alpha());
+        double priority = priorityPower(maxRawPriority);
         for (int env = 0; env < n; env++) {
             tree.putLeaf(firstSlot + env, priority);
         }
@@ -126,13 +130,21 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
      * {@code w_i = (N P(i))^-beta / (N P_min)^-beta == (p_i / p_min)^-beta} for the rows the batch
      * holds, as float32. {@link FastPow} instead of {@code Math.pow}: the 256 {@code Math.pow} calls
      * were a quarter of a whole sample; its error (below 1e-14 relative for these ratios) changes a
-     * float weight by one ulp about once in ten million.
+     * float weight by one ulp about once in ten million. Once beta has annealed to 1 (the rest of a
+     * run), the weight is {@code p_min / p_i}, one correctly rounded division and no power.
      */
     void importanceWeights(TransitionBatch batch, double beta) {
         int batchSize = batch.size();
         double minPriority = tree.min();
         long indices = batch.indicesMemory.addressOffset();
         long weights = batch.weightsMemory.addressOffset();
+        if (beta == 1.0) {
+            for (int i = 0; i < batchSize; i++) {
+                double priority = tree.getUnchecked((int) UnsafeApi.getLong(indices + (long) i * Long.BYTES));
+                UnsafeApi.putFloat(weights + (long) i * Float.BYTES, (float) (minPriority / priority));
+            }
+            return;
+        }
         double[] ratios = scratch(batchSize);
         for (int i = 0; i < batchSize; i++) {
             ratios[i] = tree.getUnchecked((int) UnsafeApi.getLong(indices + (long) i * Long.BYTES)) / minPriority;
@@ -166,7 +178,6 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
      * ancestors are recomputed once per batch, level by level: a sampled batch shares most of them.
      */
     public void updatePriorities(TransitionBatch batch, UnsafeBuffer tdErrors, int offset) {
-        double alpha = config.alpha();
         double epsilon = config.epsilon();
         int n = batch.size();
         if (offset < 0 || offset > tdErrors.capacity() - n * Float.BYTES) {
@@ -195,18 +206,56 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
             priorities[i] = raw;
             maxSeen = Math.max(maxSeen, raw);
         }
-        // the powers in a loop of their own: each is a call that clobbers the registers the checks use
+        priorityPowers(priorities, n);
+        // a large alpha can overflow a power: checked too before the first leaf changes, in one
+        // branch-free pass, and the offending row named only when there is one
+        boolean valid = true;
         for (int i = 0; i < n; i++) {
-            priorities[i] = Math.pow(priorities[i], alpha);
+            valid &= priorities[i] >= 0.0 & priorities[i] < Double.POSITIVE_INFINITY;
         }
-        for (int i = 0; i < n; i++) {
-            SumTree.checkPriority(priorities[i]);
+        if (!valid) {
+            for (int i = 0; i < n; i++) {
+                if (!(priorities[i] >= 0.0 && priorities[i] < Double.POSITIVE_INFINITY)) {
+                    throw new IllegalArgumentException("priority " + priorities[i] + " of batch row " + i
+                        + " (|TD error| + epsilon to the power alpha " + config.alpha() + ") is not finite");
+                }
+            }
         }
-        for (int i = 0; i < n; i++) {
-            tree.putLeafUnchecked((int) UnsafeApi.getLong(indices + (long) i * Long.BYTES), priorities[i]);
-        }
-        tree.refreshLeaves(indices, n);
+        tree.setLeavesAndRefresh(indices, priorities, n);
         maxRawPriority = maxSeen;
+    }
+
+    /**
+     * {@code p = raw^alpha}, the priority of a transition whose {@code |delta| + epsilon} is
+     * {@code raw}: the same bits as {@link #priorityPowers} gives for it, so a new transition's
+     * priority equals that of the update that set the maximum. Exact for alpha 1 ({@code raw}) and
+     * 1/2 ({@link Math#sqrt}, correctly rounded); otherwise {@link FastPow} (below {@code 1e-13}
+     * relative to {@code Math.pow} for alpha up to 1, as raw lies between the smallest float epsilon
+     * and the largest float), since the 256 {@code Math.pow} calls of an update were a fifth of a
+     * sample and update.
+     */
+    double priorityPower(double raw) {
+        if (alphaIsOne) {
+            return raw;
+        }
+        if (alphaIsHalf) {
+            return Math.sqrt(raw);
+        }
+        return FastPow.pow(raw, config.alpha());
+    }
+
+    /** {@link #priorityPower} of {@code values[0 .. n)}, in place. */
+    private void priorityPowers(double[] values, int n) {
+        if (alphaIsOne) {
+            return;
+        }
+        if (alphaIsHalf) {
+            for (int i = 0; i < n; i++) {
+                values[i] = Math.sqrt(values[i]);
+            }
+            return;
+        }
+        FastPow.powInPlace(values, n, config.alpha());
     }
 
     /** The importance exponent the next {@link #sample} will use. */

@@ -177,10 +177,7 @@ public final class SumTree {
         if (count <= 0) {
             return;
         }
-        if (refreshNodes.length < count) {
-            refreshNodes = new int[count];
-        }
-        int[] distinct = refreshNodes;
+        int[] distinct = refreshScratch(count);
         int previous = -1;
         int kept = 0;
         for (int i = 0; i < count; i++) {
@@ -194,22 +191,60 @@ public final class SumTree {
             kept += node != previous ? 1 : 0;
             previous = node;
         }
+        refreshAncestors(distinct, kept);
+    }
+
+    /**
+     * Sets leaf {@code leaves[i]} (int64 values at the raw address {@code leaves}) to
+     * {@code priorities[i]} for {@code i} in order, so a leaf listed twice keeps its later priority,
+     * and recomputes their ancestors as {@link #refreshLeaves} does, in one pass less: the caller
+     * has checked the leaves (against {@link #size()}) and the priorities ({@link #checkPriority}).
+     */
+    void setLeavesAndRefresh(long leaves, double[] priorities, int count) {
+        if (count <= 0) {
+            return;
+        }
+        int[] distinct = refreshScratch(count);
+        int previous = -1;
+        int kept = 0;
+        for (int i = 0; i < count; i++) {
+            int leaf = (int) UnsafeApi.getLong(leaves + (long) i * Long.BYTES);
+            putLeafUnchecked(leaf, priorities[i]);
+            int node = leaf >>> 3;
+            distinct[kept] = node;
+            kept += node != previous ? 1 : 0;
+            previous = node;
+        }
+        refreshAncestors(distinct, kept);
+    }
+
+    private int[] refreshScratch(int count) {
+        if (refreshNodes.length < count) {
+            refreshNodes = new int[count];
+        }
+        return refreshNodes;
+    }
+
+    /**
+     * Recomputes the {@code kept} level-1 nodes in {@code distinct}, then their distinct parents,
+     * up to the root; each level's parents are collected while the level is recomputed, in place
+     * (the parent of entry {@code i} is written at an index at most {@code i}, after it was read).
+     */
+    private void refreshAncestors(int[] distinct, int kept) {
         for (int level = 1; level < levels; level++) {
             long children = levelAddress[level - 1];
             long parents = levelAddress[level];
             long lines = lineAddress[level];
+            int previous = -1;
+            int next = 0;
             for (int i = 0; i < kept; i++) {
                 int node = distinct[i];
                 recompute(children + (long) node * GROUP_BYTES, parents + (long) node * NODE_BYTES,
                     lines + (long) node * LINE_BYTES);
-            }
-            previous = -1;
-            int next = 0;
-            for (int i = 0; i < kept; i++) {
-                int node = distinct[i] >>> 3;
-                distinct[next] = node;
-                next += node != previous ? 1 : 0;
-                previous = node;
+                int parent = node >>> 3;
+                distinct[next] = parent;
+                next += parent != previous ? 1 : 0;
+                previous = parent;
             }
             kept = next;
         }
