@@ -3,6 +3,7 @@ package io.rltrader.env;
 import io.rltrader.data.FeatureMatrix;
 import io.rltrader.data.MarketData;
 import io.rltrader.util.UserInputException;
+import java.util.Arrays;
 import java.util.List;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -18,6 +19,8 @@ public final class DiscreteTradingEnv extends CoreBackedEnv {
     public static final int HOLD = 1;
     public static final int BUY = 2;
     public static final int ACTIONS = 3;
+    /** Trade groups: every action, from a long or flat position and from a short one. */
+    private static final int GROUPS = 2 * ACTIONS;
 
     public enum ActionMode {
         /** Sell / hold / buy {@code lot} shares. */
@@ -61,10 +64,13 @@ public final class DiscreteTradingEnv extends CoreBackedEnv {
     private final long actionsAddress;
     private final boolean lotMode;
     private final double lot;
-    /** This step's envs by action (the first {@code sells}, {@code holds}, {@code buys} entries): see {@link #step()}. */
-    private final int[] sellers;
-    private final int[] holders;
-    private final int[] buyers;
+    /**
+     * This step's envs grouped by action and by the side of the position before the trade: group
+     * {@code 2 * action + (short ? 1 : 0)} holds {@code groupSizes[group]} env indices from
+     * {@code group * envs} on. See {@link #step()}.
+     */
+    private final int[] groups;
+    private final int[] groupSizes = new int[GROUPS];
 
     public DiscreteTradingEnv(MarketData.Asset asset, FeatureMatrix features, Config config) {
         this.core = new TradingCore(List.of(asset), List.of(features), config.env(), config.market(), 1, ACTIONS,
@@ -77,62 +83,58 @@ public final class DiscreteTradingEnv extends CoreBackedEnv {
         this.actionsAddress = actions.addressOffset();
         this.lotMode = config.mode() == ActionMode.LOT;
         this.lot = config.lot();
-        this.sellers = new int[core.envs];
-        this.holders = new int[core.envs];
-        this.buyers = new int[core.envs];
+        this.groups = new int[GROUPS * core.envs];
     }
 
     /**
-     * Checks every action first (a bad one changes nothing) and groups the envs by action, then
-     * trades group by group: sellers, holders (target mode; a hold trades nothing in lot mode),
-     * buyers. Actions early in training are random, and trading env by env in index order
-     * mispredicted the branches on the order's side in about every other env, which cost more than
-     * the rest of the step; within a group they go the same way. The envs are independent (own
-     * account, own prices), so the order in which they trade changes no result.
+     * Checks every action first (a bad one changes nothing) and groups the envs by action and by
+     * the side of their position, then trades group by group. Actions early in training are random,
+     * and trading env by env in index order mispredicted the branches on the order's side (buy or
+     * sell) and on the position's (adding to it or reducing it) in most envs, which cost more than
+     * the rest of the step; within a group they mostly go the same way. The envs are independent
+     * (own account, own prices), so the order in which they trade changes no result.
      */
     @Override
     public void step() {
         int envs = core.envs;
-        int sells = 0;
-        int holds = 0;
-        int buys = 0;
+        int[] sizes = groupSizes;
+        Arrays.fill(sizes, 0);
         for (int i = 0; i < envs; i++) {
             int action = action(i);
             // one unsigned comparison covers action < SELL (negative) and action > BUY
             if (Integer.compareUnsigned(action - SELL, BUY - SELL) > 0) {
                 throw invalidAction(i, action);
             }
-            // written to every group, kept by the one whose count grows: no branch on the action
-            sellers[sells] = i;
-            holders[holds] = i;
-            buyers[buys] = i;
-            sells += (action - HOLD) >>> 31;
-            holds += action & 1;
-            buys += action >>> 1;
+            // the sign bit: 1 for a short position; the grouping itself takes no branch
+            int isShort = (int) (Double.doubleToRawLongBits(accounts.shares(i, 0)) >>> 63);
+            int group = 2 * action + isShort;
+            groups[group * envs + sizes[group]++] = i;
         }
-        if (lotMode) {
-            tradeLots(sellers, sells, SELL - HOLD);
-            tradeLots(buyers, buys, BUY - HOLD);
-        } else {
-            tradeTargets(sellers, sells, SELL - HOLD);
-            tradeTargets(holders, holds, 0);
-            tradeTargets(buyers, buys, BUY - HOLD);
+        for (int group = 0; group < GROUPS; group++) {
+            int direction = group / 2 - HOLD;
+            if (lotMode) {
+                if (direction != 0) {
+                    tradeLots(group * envs, sizes[group], direction);
+                }
+            } else {
+                tradeTargets(group * envs, sizes[group], direction);
+            }
         }
         core.finishStep();
     }
 
-    /** Sells or buys one lot in each of the first {@code count} envs of {@code group}. */
-    private void tradeLots(int[] group, int count, int direction) {
-        for (int j = 0; j < count; j++) {
-            int i = group[j];
+    /** Sells or buys one lot in the {@code count} envs listed in {@code groups} from {@code first} on. */
+    private void tradeLots(int first, int count, int direction) {
+        for (int j = first; j < first + count; j++) {
+            int i = groups[j];
             accounts.trade(i, 0, accounts.shares(i, 0) + direction * lot, core.referencePrice(i, 0));
         }
     }
 
-    /** Moves each of the first {@code count} envs of {@code group} to {@code direction} times its equity. */
-    private void tradeTargets(int[] group, int count, int direction) {
-        for (int j = 0; j < count; j++) {
-            int i = group[j];
+    /** Moves the {@code count} envs listed from {@code first} on to {@code direction} times their equity. */
+    private void tradeTargets(int first, int count, int direction) {
+        for (int j = first; j < first + count; j++) {
+            int i = groups[j];
             double price = core.referencePrice(i, 0);
             double equity = core.equityAtReference(i, i);
             accounts.trade(i, 0, equity > 0 ? direction * equity / price : 0, price);
