@@ -3,7 +3,6 @@ package io.rltrader.env;
 import io.rltrader.data.FeatureMatrix;
 import io.rltrader.data.MarketData;
 import io.rltrader.util.UserInputException;
-import java.util.Arrays;
 import java.util.List;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -19,7 +18,7 @@ public final class DiscreteTradingEnv extends CoreBackedEnv {
     public static final int HOLD = 1;
     public static final int BUY = 2;
     public static final int ACTIONS = 3;
-    /** Trade groups: every action, from a long or flat position and from a short one. */
+    /** Order groups: group {@code 2 * action + 1} for a short position, {@code 2 * action} else. */
     private static final int GROUPS = 2 * ACTIONS;
 
     public enum ActionMode {
@@ -64,13 +63,8 @@ public final class DiscreteTradingEnv extends CoreBackedEnv {
     private final long actionsAddress;
     private final boolean lotMode;
     private final double lot;
-    /**
-     * This step's envs grouped by action and by the side of the position before the trade: group
-     * {@code 2 * action + (short ? 1 : 0)} holds {@code groupSizes[group]} env indices from
-     * {@code group * envs} on. See {@link #step()}.
-     */
-    private final int[] groups;
-    private final int[] groupSizes = new int[GROUPS];
+    /** This step's envs by action and by the side of their position: see {@link #step()}. */
+    private final OrderGroups groups;
 
     public DiscreteTradingEnv(MarketData.Asset asset, FeatureMatrix features, Config config) {
         this.core = new TradingCore(List.of(asset), List.of(features), config.env(), config.market(), 1, ACTIONS,
@@ -83,58 +77,50 @@ public final class DiscreteTradingEnv extends CoreBackedEnv {
         this.actionsAddress = actions.addressOffset();
         this.lotMode = config.mode() == ActionMode.LOT;
         this.lot = config.lot();
-        this.groups = new int[GROUPS * core.envs];
+        this.groups = new OrderGroups(GROUPS, core.envs);
     }
 
     /**
      * Checks every action first (a bad one changes nothing) and groups the envs by action and by
-     * the side of their position, then trades group by group. Actions early in training are random,
-     * and trading env by env in index order mispredicted the branches on the order's side (buy or
-     * sell) and on the position's (adding to it or reducing it) in most envs, which cost more than
-     * the rest of the step; within a group they mostly go the same way. The envs are independent
-     * (own account, own prices), so the order in which they trade changes no result.
+     * the side of their position (see {@link OrderGroups}), then trades group by group.
      */
     @Override
     public void step() {
         int envs = core.envs;
-        int[] sizes = groupSizes;
-        Arrays.fill(sizes, 0);
+        groups.clear();
         for (int i = 0; i < envs; i++) {
             int action = action(i);
             // one unsigned comparison covers action < SELL (negative) and action > BUY
             if (Integer.compareUnsigned(action - SELL, BUY - SELL) > 0) {
                 throw invalidAction(i, action);
             }
-            // the sign bit: 1 for a short position; the grouping itself takes no branch
-            int isShort = (int) (Double.doubleToRawLongBits(accounts.shares(i, 0)) >>> 63);
-            int group = 2 * action + isShort;
-            groups[group * envs + sizes[group]++] = i;
+            groups.add(2 * action + OrderGroups.signBit(accounts.shares(i, 0)), i);
         }
         for (int group = 0; group < GROUPS; group++) {
             int direction = group / 2 - HOLD;
             if (lotMode) {
                 if (direction != 0) {
-                    tradeLots(group * envs, sizes[group], direction);
+                    tradeLots(group, direction);
                 }
             } else {
-                tradeTargets(group * envs, sizes[group], direction);
+                tradeTargets(group, direction);
             }
         }
         core.finishStep();
     }
 
-    /** Sells or buys one lot in the {@code count} envs listed in {@code groups} from {@code first} on. */
-    private void tradeLots(int first, int count, int direction) {
-        for (int j = first; j < first + count; j++) {
-            int i = groups[j];
+    /** Sells or buys one lot in every env of the group. */
+    private void tradeLots(int group, int direction) {
+        for (int j = 0; j < groups.size(group); j++) {
+            int i = groups.env(group, j);
             accounts.trade(i, 0, accounts.shares(i, 0) + direction * lot, core.referencePrice(i, 0));
         }
     }
 
-    /** Moves the {@code count} envs listed from {@code first} on to {@code direction} times their equity. */
-    private void tradeTargets(int first, int count, int direction) {
-        for (int j = first; j < first + count; j++) {
-            int i = groups[j];
+    /** Moves every env of the group to {@code direction} times its equity. */
+    private void tradeTargets(int group, int direction) {
+        for (int j = 0; j < groups.size(group); j++) {
+            int i = groups.env(group, j);
             double price = core.referencePrice(i, 0);
             double equity = core.equityAtReference(i, i);
             accounts.trade(i, 0, equity > 0 ? direction * equity / price : 0, price);
