@@ -20,6 +20,8 @@ public final class DiscreteTradingEnv extends CoreBackedEnv {
     public static final int ACTIONS = 3;
     /** Order groups: group {@code 2 * action + 1} for a short position, {@code 2 * action} else. */
     private static final int GROUPS = 2 * ACTIONS;
+    /** Fewer envs trade in index order (measured: grouping one env cost about 15 ns a step). */
+    private static final int MIN_ENVS_TO_GROUP = 8;
 
     public enum ActionMode {
         /** Sell / hold / buy {@code lot} shares. */
@@ -81,59 +83,60 @@ public final class DiscreteTradingEnv extends CoreBackedEnv {
     }
 
     /**
-     * Checks every action first (a bad one changes nothing) and groups the envs by action and by
-     * the side of their position (see {@link OrderGroups}), then trades group by group.
+     * Checks every action first (a bad one changes nothing), then trades: from
+     * {@value #MIN_ENVS_TO_GROUP} envs on grouped by action and by the side of the position (see
+     * {@link OrderGroups}), below that in index order, where grouping costs more than it saves.
      */
     @Override
     public void step() {
         int envs = core.envs;
-        groups.clear();
-        for (int i = 0; i < envs; i++) {
-            int action = action(i);
-            // one unsigned comparison covers action < SELL (negative) and action > BUY
-            if (Integer.compareUnsigned(action - SELL, BUY - SELL) > 0) {
-                throw invalidAction(i, action);
+        if (envs < MIN_ENVS_TO_GROUP) {
+            for (int i = 0; i < envs; i++) {
+                checkAction(i, action(i));
             }
-            groups.add(2 * action + OrderGroups.signBit(accounts.shares(i, 0)), i);
-        }
-        for (int group = 0; group < GROUPS; group++) {
-            int direction = group / 2 - HOLD;
-            if (lotMode) {
-                if (direction != 0) {
-                    tradeLots(group, direction);
+            for (int i = 0; i < envs; i++) {
+                trade(i, action(i) - HOLD);
+            }
+        } else {
+            groups.clear();
+            for (int i = 0; i < envs; i++) {
+                int action = action(i);
+                checkAction(i, action);
+                groups.add(2 * action + OrderGroups.signBit(accounts.shares(i, 0)), i);
+            }
+            for (int group = 0; group < GROUPS; group++) {
+                int direction = group / 2 - HOLD;
+                for (int j = 0; j < groups.size(group); j++) {
+                    trade(groups.env(group, j), direction);
                 }
-            } else {
-                tradeTargets(group, direction);
             }
         }
         core.finishStep();
     }
 
-    /** Sells or buys one lot in every env of the group. */
-    private void tradeLots(int group, int direction) {
-        for (int j = 0; j < groups.size(group); j++) {
-            int i = groups.env(group, j);
-            accounts.trade(i, 0, accounts.shares(i, 0) + direction * lot, core.referencePrice(i, 0));
+    /** Lot mode: sells or buys one lot (nothing for a hold); target mode: moves to direction times the equity. */
+    private void trade(int env, int direction) {
+        if (lotMode) {
+            if (direction != 0) {
+                accounts.trade(env, 0, accounts.shares(env, 0) + direction * lot, core.referencePrice(env, 0));
+            }
+        } else {
+            double price = core.referencePrice(env, 0);
+            double equity = core.equityAtReference(env, env);
+            accounts.trade(env, 0, equity > 0 ? direction * equity / price : 0, price);
         }
     }
 
-    /** Moves every env of the group to {@code direction} times its equity. */
-    private void tradeTargets(int group, int direction) {
-        for (int j = 0; j < groups.size(group); j++) {
-            int i = groups.env(group, j);
-            double price = core.referencePrice(i, 0);
-            double equity = core.equityAtReference(i, i);
-            accounts.trade(i, 0, equity > 0 ? direction * equity / price : 0, price);
+    private static void checkAction(int env, int action) {
+        // one unsigned comparison covers action < SELL (negative) and action > BUY
+        if (Integer.compareUnsigned(action - SELL, BUY - SELL) > 0) {
+            throw new UserInputException("action of env " + env + " is " + action
+                + ", expected 0 (sell), 1 (hold) or 2 (buy)");
         }
     }
 
     private int action(int env) {
         return UnsafeApi.getInt(actionsAddress + StepBuffersDescriptor.discreteActionOffset(env));
-    }
-
-    private static UserInputException invalidAction(int env, int action) {
-        return new UserInputException("action of env " + env + " is " + action
-            + ", expected 0 (sell), 1 (hold) or 2 (buy)");
     }
 
     @Override
