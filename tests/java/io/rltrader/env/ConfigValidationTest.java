@@ -96,6 +96,13 @@ class ConfigValidationTest {
         discrete.reset();
         discrete.buffers().putDiscreteAction(1, 3);
         assertUserError(discrete::step, "action of env 1", "3", "0 (sell), 1 (hold) or 2 (buy)");
+        for (int negative : new int[] {-1, Integer.MIN_VALUE}) {
+            discrete.buffers().putDiscreteAction(0, DiscreteTradingEnv.BUY);
+            discrete.buffers().putDiscreteAction(1, negative);
+            assertUserError(discrete::step, "action of env 1", Integer.toString(negative), "0 (sell)");
+        }
+        assertEquals(0, discrete.stepsInEpisode(0), "discrete env 0 did not step");
+        assertEquals(0, discrete.accounts().shares(0, 0), "discrete env 0 did not buy");
 
         MarketData wide = EnvFixtures.randomWalks(1, 2, 20);
         PortfolioTradingEnv portfolio = new PortfolioTradingEnv(wide, EnvFixtures.allFeatures(wide, EnvFixtures.SMALL),

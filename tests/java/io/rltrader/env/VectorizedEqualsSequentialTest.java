@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** N envs stepped together give bit-identical outputs to N single envs with the same seed streams. */
 class VectorizedEqualsSequentialTest {
-    private static final int N = 6;
+    /** At least 8, so that the discrete kind trades the vectorized envs grouped and the single ones in order. */
+    private static final int N = 10;
     private static final int STEPS = 600;
 
     private static EnvConfig config(int envs, int envIndex) {

@@ -198,6 +198,28 @@ public final class Accounts {
         return marked;
     }
 
+    /**
+     * {@link #mark} of an account of a one-asset environment at close {@code close * priceFactor}:
+     * the same arithmetic in the same order, without the loop over assets.
+     */
+    double markOneAsset(int account, double close, double priceFactor) {
+        double held = shares[account];
+        double value = 0;
+        if (held != 0) {
+            double price = close * priceFactor;
+            value += held * price;
+            if (held < 0 && borrowRatePerBar > 0) {
+                double cost = -held * price * borrowRatePerBar;
+                cash[account] -= cost;
+                borrowCost[account] += cost;
+            }
+        }
+        barsInPosition[account] = held == 0 ? 0 : barsInPosition[account] + 1;
+        double marked = cash[account] + value;
+        equity[account] = marked;
+        return marked;
+    }
+
     /** Equity at the given prices, without changing anything (for sizing orders). */
     double equityAt(int account, double[] prices, int base, double priceFactor) {
         int slot = account * assets;

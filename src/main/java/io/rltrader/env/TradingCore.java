@@ -43,6 +43,12 @@ final class TradingCore {
     private final int firstDecisionRow;
     private final int lastRow;
     private final int episodeLength;
+    /**
+     * One asset and one agent (the discrete and continuous kinds): every env has one account, row ==
+     * env. finishStep then takes loops without the inner loops over agents and assets, whose unknown
+     * trip count of 1 cost more per env than the work inside them.
+     */
+    private final boolean oneAccountPerEnv;
 
     /** Closing price of asset k at bar t at index {@code t * assets + k}. */
     private final double[] closePrices;
@@ -151,6 +157,7 @@ final class TradingCore {
                 + " rows of feature warm-up; the last bar is " + lastRow + ")");
         }
         this.episodeLength = env.episodeLength();
+        this.oneAccountPerEnv = assets == 1 && agents == 1;
         if (episodeLength > usableSteps) {
             throw new UserInputException("episodeLength " + episodeLength + " is longer than the " + usableSteps
                 + " steps the rows allow (decision bars " + firstDecisionRow + ".." + (lastRow - 1) + ")");
@@ -288,11 +295,81 @@ final class TradingCore {
      * step. Only then does it look for the culprit and throw a {@link UserInputException}.
      */
     void finishStep() {
-        int ended = markAndReward();
+        int ended = oneAccountPerEnv ? markAndRewardOneAccount() : markAndReward();
         if (ended > 0) {
             resetEnded();
         }
-        writeObservations();
+        if (oneAccountPerEnv) {
+            writeObservationsOneAccount();
+        } else {
+            writeObservations();
+        }
+    }
+
+    /** {@link #markAndReward()} for one asset and one agent: the same arithmetic in the same order. */
+    private int markAndRewardOneAccount() {
+        int ended = 0;
+        float rewardProbe = 0f;
+        for (int env = 0; env < envs; env++) {
+            int bar = cursor[env] + 1;
+            cursor[env] = bar;
+            int stepsTaken = ++steps[env];
+            double before = accounts.equity(env);
+            double after = accounts.markOneAsset(env, closePrices[bar], priceFactor[env]);
+            float reward = (float) (reward(env, before, after) * rewardScale);
+            UnsafeApi.putFloat(rewardsAddress + StepBuffersDescriptor.rewardOffset(env), reward);
+            rewardSum[env] += reward;
+            rewardProbe += reward - reward;
+            boolean isTerminated = after <= ruinEquity || bar == lastRow;
+            boolean isTruncated = stepsTaken == episodeLength;
+            UnsafeApi.putByte(terminatedAddress + StepBuffersDescriptor.flagOffset(env),
+                isTerminated ? StepBuffersDescriptor.TRUE : StepBuffersDescriptor.FALSE);
+            UnsafeApi.putByte(truncatedAddress + StepBuffersDescriptor.flagOffset(env),
+                isTruncated ? StepBuffersDescriptor.TRUE : StepBuffersDescriptor.FALSE);
+            if (isTerminated || isTruncated) {
+                ended++;
+            }
+        }
+        if (rewardProbe != 0f) {
+            throw nonFiniteReward();
+        }
+        return ended;
+    }
+
+    /** {@link #writeObservations()} for one asset and one agent: the same values. */
+    private void writeObservationsOneAccount() {
+        float observationProbe = 0f;
+        long featureAddress = featureAddresses[0];
+        for (int env = 0; env < envs; env++) {
+            long rowAddress = observationsAddress + StepBuffersDescriptor.observationOffset(env, observationSize, 0);
+            copyBlock(featureAddress + (long) (cursor[env] - window + 1) * featureRowBytes, rowAddress,
+                featureBlockBytes);
+            observationProbe += writeAccountStateOneAsset(env, rowAddress + (long) accountStateIndex * Float.BYTES);
+        }
+        if (observationProbe != 0f) {
+            throw nonFiniteAccountState(observations, "observation");
+        }
+    }
+
+    /** {@link #writeAccountState} for one asset (row == env): the same arithmetic in the same order. */
+    private float writeAccountStateOneAsset(int env, long stateAddress) {
+        double equity = accounts.equity(env);
+        double inverseEquity = equity > logFloor ? 1 / equity : 0;
+        double held = accounts.shares(env, 0);
+        double price = closePrices[cursor[env]] * priceFactor[env];
+        double unrealized = 0;
+        unrealized += held * (price - accounts.entryPrice(env, 0));
+        float position = (float) (limitEncoding ? held * inverseLimit : held * price * inverseEquity);
+        float cashFraction = (float) (accounts.cash(env) * inverseEquity);
+        float unrealizedFraction = (float) (unrealized * inverseInitialCash);
+        UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.positionIndex(0) * Float.BYTES, position);
+        UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.cashFractionIndex(1) * Float.BYTES,
+            cashFraction);
+        UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.unrealizedPnlIndex(1) * Float.BYTES,
+            unrealizedFraction);
+        UnsafeApi.putFloat(stateAddress + (long) AccountStateDescriptor.timeInPositionIndex(1) * Float.BYTES,
+            (float) (accounts.barsInPosition(env) * inverseTimeScale));
+        return (position - position) + (cashFraction - cashFraction) + (unrealizedFraction - unrealizedFraction);
     }
 
     /** Advances every env one bar, marks its accounts, writes rewards and flags; returns the rows that ended. */
