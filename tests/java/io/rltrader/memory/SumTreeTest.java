@@ -117,14 +117,15 @@ class SumTreeTest {
         Rng rng = new Rng(4);
         org.agrona.concurrent.UnsafeBuffer leaves = io.rltrader.util.OffHeap.allocate(64 * 8);
         for (int round = 0; round < 50; round++) {
+            double[] priorities = new double[64];
             for (int i = 0; i < 64; i++) {
                 int leaf = rng.nextInt(700);
                 double priority = rng.nextDouble();
                 single.set(leaf, priority);
-                batched.putLeaf(leaf, priority);
+                priorities[i] = priority;
                 leaves.putLong(i * 8, leaf);
             }
-            batched.refreshLeaves(leaves.addressOffset(), 64);
+            batched.setLeavesAndRefresh(leaves.addressOffset(), priorities, 64);
             int first = rng.nextInt(700 - 64);
             for (int i = 0; i < 64; i++) {
                 single.set(first + i, i);
@@ -241,16 +242,17 @@ class SumTreeTest {
             SumTree batched = new SumTree(size);
             int count = 256;
             org.agrona.concurrent.UnsafeBuffer leaves = io.rltrader.util.OffHeap.allocate(count * 8L);
+            double[] priorities = new double[count];
             for (int round = 0; round < 20; round++) {
                 for (int i = 0; i < count; i++) {
                     // sorted runs in even rounds (as a stratified sample gives), any order in odd ones
                     int leaf = round % 2 == 0 ? (int) ((long) size * i / count) : rng.nextInt(size);
                     double priority = rng.nextInt(10) == 0 ? 0.0 : rng.nextDouble() * 5;
                     single.set(leaf, priority);
-                    batched.putLeaf(leaf, priority);
+                    priorities[i] = priority;
                     leaves.putLong(i * 8, leaf);
                 }
-                batched.refreshLeaves(leaves.addressOffset(), count);
+                batched.setLeavesAndRefresh(leaves.addressOffset(), priorities, count);
             }
             for (int level = 0; level < single.levels(); level++) {
                 for (int node = 0; node < single.levelNodes(level); node++) {

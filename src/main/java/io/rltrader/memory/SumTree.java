@@ -59,7 +59,7 @@ public final class SumTree {
     /** Scratch of {@link #findAll}: the node each search is at and its mass left within that node. */
     private int[] searchNodes = new int[0];
     private double[] searchMasses = new double[0];
-    /** Scratch of {@link #refreshLeaves}: the distinct nodes of one level to recompute. */
+    /** Scratch of {@link #setLeavesAndRefresh}: the distinct nodes of one level to recompute. */
     private int[] refreshNodes = new int[0];
 
     public SumTree(int size) {
@@ -122,7 +122,7 @@ public final class SumTree {
 
     /**
      * Sets the priority of {@code leaf} without recomputing its ancestors: the tree is inconsistent
-     * until {@link #refreshRange} or {@link #refreshLeaves} has covered the leaf. Lets a batch of
+     * until {@link #refreshRange} has covered the leaf. Lets a batch of
      * updates recompute each shared ancestor once instead of once per leaf.
      */
     void putLeaf(int leaf, double priority) {
@@ -168,37 +168,12 @@ public final class SumTree {
     }
 
     /**
-     * Recomputes the ancestors of the {@code count} leaves whose indices are the int64 values at
-     * {@code leaves} (raw address, checked by the caller) after {@link #putLeaf}, level by level, each
-     * level from the distinct parents of the level below. Runs of leaves under the same parent (a
-     * stratified sample is sorted) recompute that parent once; any order is correct.
-     */
-    void refreshLeaves(long leaves, int count) {
-        if (count <= 0) {
-            return;
-        }
-        int[] distinct = refreshScratch(count);
-        int previous = -1;
-        int kept = 0;
-        for (int i = 0; i < count; i++) {
-            int leaf = (int) UnsafeApi.getLong(leaves + (long) i * Long.BYTES);
-            if (leaf < 0 || leaf >= size) {
-                throw new IndexOutOfBoundsException("leaf " + leaf + " outside [0, " + size + ")");
-            }
-            int node = leaf >>> 3;
-            // written always, kept only when new: no branch to mispredict on runs of equal parents
-            distinct[kept] = node;
-            kept += node != previous ? 1 : 0;
-            previous = node;
-        }
-        refreshAncestors(distinct, kept);
-    }
-
-    /**
      * Sets leaf {@code leaves[i]} (int64 values at the raw address {@code leaves}) to
      * {@code priorities[i]} for {@code i} in order, so a leaf listed twice keeps its later priority,
-     * and recomputes their ancestors as {@link #refreshLeaves} does, in one pass less: the caller
-     * has checked the leaves (against {@link #size()}) and the priorities ({@link #checkPriority}).
+     * then recomputes their ancestors level by level, each level from the distinct parents of the
+     * level below. Runs of leaves under the same parent (a stratified sample is sorted) recompute
+     * that parent once; any order is correct. The caller has checked the leaves (against
+     * {@link #size()}) and the priorities ({@link #checkPriority}).
      */
     void setLeavesAndRefresh(long leaves, double[] priorities, int count) {
         if (count <= 0) {
@@ -211,6 +186,7 @@ public final class SumTree {
             int leaf = (int) UnsafeApi.getLong(leaves + (long) i * Long.BYTES);
             putLeafUnchecked(leaf, priorities[i]);
             int node = leaf >>> 3;
+            // written always, kept only when new: no branch to mispredict on runs of equal parents
             distinct[kept] = node;
             kept += node != previous ? 1 : 0;
             previous = node;
