@@ -4,9 +4,10 @@ import java.util.Arrays;
 
 /**
  * The env indices of one step grouped by the kind of order each will execute, so that an env kind
- * can trade group by group (the discrete kind groups by action and by the side of the position). Actions early in training are random, and trading env by env in index
- * order mispredicted the branches of a fill (buy or sell, adding to a position or reducing it) in
- * most envs, which cost more than the rest of the step; within a group they mostly go the same way.
+ * can trade group by group (the discrete kind groups by action and by the side of the position).
+ * Actions early in training are random, and trading env by env in index order mispredicted the
+ * branches of a fill (buy or sell, adding to a position or reducing it) in most envs, which cost
+ * more than the rest of the step; within a group they mostly go the same way.
  * The envs of a kind are independent (own account, own prices), so the order in which they trade
  * changes no result. Grouping itself takes no branch: the group index is computed from sign bits.
  * (The continuous kind does not group: sizing every order first and executing them by side
