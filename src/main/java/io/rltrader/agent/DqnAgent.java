@@ -6,7 +6,6 @@ import io.rltrader.nn.Binding;
 import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
-import io.rltrader.nn.GradientClipper;
 import io.rltrader.nn.Kernels;
 import io.rltrader.nn.LayerPass;
 import io.rltrader.nn.NativeConstants;
@@ -18,6 +17,7 @@ import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -144,10 +144,8 @@ public final class DqnAgent implements OffPolicyAgent {
     private final DeviceTensors arena;
     private final QNetwork online;
     private final QNetwork target;
-    private final Adam optimizer;
-    private final GradientClipper clipper;
+    private final ValueOptimization optimization;
     private final DeviceBatch batch;
-    private final TargetSync targetSync;
     private final Rng explorationRng;
 
     private final Kernels kernels;
@@ -174,7 +172,6 @@ public final class DqnAgent implements OffPolicyAgent {
     private final UnsafeBuffer takenGradient;
     private final UnsafeBuffer lossWeights;
     private final UnsafeBuffer lossErrors;
-    private long updates;
 
     /** A new agent for observations of {@code observations} floats and {@code actions} discrete actions, on the CPU. */
     public DqnAgent(int observations, int actions, Config config) {
@@ -204,10 +201,8 @@ public final class DqnAgent implements OffPolicyAgent {
             Rng.split(config.seed(), 101));
         this.target = new QNetwork(arena, observations, config.hidden(), actions, config.dueling(),
             Rng.split(config.seed(), 101));
-        this.targetSync = new TargetSync(arena, online.parameters, target.parameters, config.targetUpdateInterval(),
-            config.tau());
-        this.optimizer = new Adam(online.parameters, Adam.Config.adam(config.learningRate()), kernels);
-        this.clipper = config.maxGradNorm() > 0 ? new GradientClipper(online.parameters, config.maxGradNorm()) : null;
+        this.optimization = new ValueOptimization(arena, online.parameters, target.parameters, config.learningRate(),
+            config.maxGradNorm(), config.targetUpdateInterval(), config.tau(), kernels);
         this.explorationRng = Rng.split(config.seed(), 102);
         int b = config.batchSize();
         this.batch = new DeviceBatch(arena, b, observations);
@@ -298,7 +293,7 @@ public final class DqnAgent implements OffPolicyAgent {
     /** Gradient updates taken so far. */
     @Override
     public long updates() {
-        return updates;
+        return optimization.updates();
     }
 
     /**
@@ -324,13 +319,7 @@ public final class DqnAgent implements OffPolicyAgent {
             onlinePass.gradOutput().copy_(onehot).mul_(gradQTakenRows);
         }
         onlinePass.backward(true);
-        if (clipper != null) {
-            optimizer.step(clipper);
-        } else {
-            optimizer.step();
-        }
-        updates++;
-        targetSync.afterUpdate(updates);
+        optimization.step();
         if (config.prioritized()) {
             if (kernels == Kernels.CPU_FUSED) {
                 batch.host.tdErrorsMemory().putBytes(0, lossErrors, 0, config.batchSize() * Float.BYTES);
@@ -433,8 +422,7 @@ public final class DqnAgent implements OffPolicyAgent {
      * bit-identically.
      */
     public void save(Path dir) {
-        AgentCheckpoints.saveValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config,
-            online.parameters, target.parameters, optimizer, updates, explorationRng);
+        optimization.save(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config, generators());
     }
 
     /** Loads a checkpoint written by {@link #save} onto the CPU. */
@@ -444,17 +432,13 @@ public final class DqnAgent implements OffPolicyAgent {
 
     /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
     public static DqnAgent load(Path dir, ComputeDevice device) {
-        AgentCheckpoints.ValueCheckpoint<Config> checkpoint =
-            AgentCheckpoints.openValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class);
-        DqnAgent agent = new DqnAgent(checkpoint.observations(), checkpoint.actions(), checkpoint.config(), device);
-        try {
-            agent.updates = checkpoint.restore(agent.online.parameters, agent.target.parameters, agent.optimizer,
-                agent.explorationRng);
-        } catch (RuntimeException e) {
-            agent.close();
-            throw e;
-        }
-        return agent;
+        return AgentCheckpoints.loadValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class,
+            (observations, actions, config) -> new DqnAgent(observations, actions, config, device),
+            (agent, checkpoint) -> agent.optimization.restore(checkpoint, agent.generators()));
+    }
+
+    private Map<String, Rng> generators() {
+        return Map.of("exploration", explorationRng);
     }
 
     /** The loss of the last update (a device-to-host read on CUDA). */
@@ -463,22 +447,15 @@ public final class DqnAgent implements OffPolicyAgent {
         return loss.valueOnHost();
     }
 
-    /**
-     * With clipping, the gradient norm (computed anyway): a non-finite TD error makes it
-     * non-finite too, and the loss value is not computed again. Without clipping, the loss.
-     */
+    /** See {@link ValueOptimization#nonFiniteTerm}. */
     @Override
     public String nonFiniteTerm() {
-        return clipped() ? FiniteTerms.first("gradient norm", lastGradientNorm()) : FiniteTerms.first("TD loss", lastLoss());
-    }
-
-    private boolean clipped() {
-        return clipper != null;
+        return optimization.nonFiniteTerm("TD loss", this::lastLoss);
     }
 
     /** The global gradient norm before clipping in the last update, or NaN without clipping. */
     public double lastGradientNorm() {
-        return clipper == null ? Double.NaN : clipper.lastNorm();
+        return optimization.lastGradientNorm();
     }
 
     /**
@@ -523,23 +500,12 @@ public final class DqnAgent implements OffPolicyAgent {
     }
 
     Adam optimizer() {
-        return optimizer;
-    }
-
-    Rng explorationRng() {
-        return explorationRng;
-    }
-
-    void restoreUpdates(long count) {
-        this.updates = count;
+        return optimization.optimizer();
     }
 
     @Override
     public void close() {
-        if (clipper != null) {
-            clipper.close();
-        }
-        optimizer.close();
+        optimization.close();
         batch.close();
         arena.close();
     }

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
- * What a distributional value agent's update shares around its own maths: Adam on the online
+ * What a value agent's update (DQN, QR-DQN, IQN) shares around its own maths: Adam on the online
  * network with optional global-norm clipping, the target network's sync, the update count, and the
  * checkpoint of all of it (with the agent's generators). A building block the agents hold, not a
  * base class: each agent still reads top to bottom in its own {@code update()}.
@@ -48,18 +48,22 @@ final class ValueOptimization implements AutoCloseable {
         return updates;
     }
 
-    /** The global gradient norm before clipping in the last update, or NaN without clipping. */
+    Adam optimizer() {
+        return optimizer;
+    }
+
     /**
-     * The fault check of the quantile agents: with clipping, the gradient norm (computed anyway)
-     * stands for the loss, whose value they compute only when asked: the quantile Huber gradient is
-     * bounded, so a finite norm means finite errors. Without clipping, {@code loss} is computed and
-     * checked.
+     * The fault check of the value agents: with clipping, the gradient norm (computed anyway) stands
+     * for the loss, whose value is then not computed again. For DQN a non-finite TD error makes the
+     * norm non-finite too; for the quantile agents the quantile Huber gradient is bounded, so a
+     * finite norm means finite errors. Without clipping, {@code loss} is computed and checked.
      */
     String nonFiniteTerm(String lossName, DoubleSupplier loss) {
         return clipper != null ? FiniteTerms.first("gradient norm", lastGradientNorm())
             : FiniteTerms.first(lossName, loss.getAsDouble());
     }
 
+    /** The global gradient norm before clipping in the last update, or NaN without clipping. */
     double lastGradientNorm() {
         return clipper == null ? Double.NaN : clipper.lastNorm();
     }
