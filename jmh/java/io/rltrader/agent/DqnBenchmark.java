@@ -11,13 +11,11 @@ import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.ReplayBuffer;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
-import io.rltrader.nn.NativeConstants;
 import io.rltrader.nn.NativeRuntime;
 import io.rltrader.util.OffHeap;
 import io.rltrader.util.Rng;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.bytedeco.pytorch.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -46,6 +44,7 @@ public class DqnBenchmark {
     private static final int ACTIONS = 3;
     private static final int BATCH = 64;
     private static final int ENVS = 64;
+    private static final int HIDDEN = 128;
 
     private DqnAgent agent;
     private ReplayBuffer replay;
@@ -60,8 +59,8 @@ public class DqnBenchmark {
     private int loopObsBytes;
 
     private DeviceTensors floor;
-    private GemmSet gemm;
-    private GemmSet loopGemm;
+    private MlpGemmFloor gemm;
+    private MlpGemmFloor loopGemm;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -94,8 +93,8 @@ public class DqnBenchmark {
         }
 
         floor = new DeviceTensors(ComputeDevice.CPU);
-        gemm = new GemmSet(floor, OBS);
-        loopGemm = new GemmSet(floor, buffers.observationSize());
+        gemm = new MlpGemmFloor(floor, BATCH, OBS, HIDDEN, ACTIONS);
+        loopGemm = new MlpGemmFloor(floor, BATCH, buffers.observationSize(), HIDDEN, ACTIONS);
     }
 
     private static void fill(ReplayBuffer replay, Rng rng) {
@@ -116,99 +115,6 @@ public class DqnBenchmark {
                 terminated.putByte(e, (byte) (rng.nextDouble() < 0.01 ? 1 : 0));
             }
             replay.addBatch(ENVS, obs, acts, rewards, next, next, terminated, truncated);
-        }
-    }
-
-    /**
-     * The matrix products of one update (and of one act) with the layouts the layers use: weights
-     * stored as in PyTorch ({@code [out, in]}) and read through transposed views in the forward pass.
-     */
-    private static final class GemmSet {
-        final Tensor x;
-        final Tensor h1;
-        final Tensor w1;
-        final Tensor w2;
-        final Tensor h2;
-        final Tensor w3;
-        final Tensor q;
-        final Tensor gradW1;
-        final Tensor gradW2;
-        final Tensor gradW3;
-        final Tensor onesBatch;
-        final Tensor gradB12;
-        final Tensor gradB3;
-        final Tensor w1T;
-        final Tensor w2T;
-        final Tensor w3T;
-        final Tensor qT;
-        final Tensor h2T;
-        final Tensor h1T;
-        final Tensor xRow;
-        final Tensor h1Row;
-        final Tensor h2Row;
-        final Tensor qRow;
-
-        GemmSet(DeviceTensors arena, int observations) {
-            x = arena.zeros(BATCH, observations);
-            w1 = arena.zeros(128, observations);
-            h1 = arena.zeros(BATCH, 128);
-            w2 = arena.zeros(128, 128);
-            h2 = arena.zeros(BATCH, 128);
-            w3 = arena.zeros(ACTIONS, 128);
-            q = arena.zeros(BATCH, ACTIONS);
-            gradW1 = arena.zeros(128, observations);
-            gradW2 = arena.zeros(128, 128);
-            gradW3 = arena.zeros(ACTIONS, 128);
-            onesBatch = arena.zeros(BATCH);
-            gradB12 = arena.zeros(128);
-            gradB3 = arena.zeros(ACTIONS);
-            w1T = arena.own(w1.t());
-            w2T = arena.own(w2.t());
-            w3T = arena.own(w3.t());
-            qT = arena.own(q.t());
-            h2T = arena.own(h2.t());
-            h1T = arena.own(h1.t());
-            xRow = arena.own(x.select(0, 0));
-            h1Row = arena.own(h1.select(0, 0));
-            h2Row = arena.own(h2.select(0, 0));
-            qRow = arena.own(q.select(0, 0));
-        }
-
-        /** The 11 GEMMs and 3 bias GEMVs of one update: forward of the online and the target network, weight and input gradients. */
-        void update() {
-            var zero = NativeConstants.ZERO;
-            var one = NativeConstants.ONE;
-            for (int net = 0; net < 2; net++) {
-                h1.addmm_(x, w1T, zero, one);
-                h2.addmm_(h1, w2T, zero, one);
-                q.addmm_(h2, w3T, zero, one);
-            }
-            gradW3.addmm_(qT, h2, zero, one);
-            h2.addmm_(q, w3, zero, one);
-            gradW2.addmm_(h2T, h1, zero, one);
-            h1.addmm_(h2, w2, zero, one);
-            gradW1.addmm_(h1T, x, zero, one);
-            gradB3.addmv_(qT, onesBatch, zero, one);
-            gradB12.addmv_(h2T, onesBatch, zero, one);
-            gradB12.addmv_(h1T, onesBatch, zero, one);
-        }
-
-        /** The forward pass of a batch: three GEMMs. */
-        void act() {
-            var zero = NativeConstants.ZERO;
-            var one = NativeConstants.ONE;
-            h1.addmm_(x, w1T, zero, one);
-            h2.addmm_(h1, w2T, zero, one);
-            q.addmm_(h2, w3T, zero, one);
-        }
-
-        /** The forward pass of one row: three GEMVs, as the layers do for a single env. */
-        void actOneRow() {
-            var zero = NativeConstants.ZERO;
-            var one = NativeConstants.ONE;
-            h1Row.addmv_(w1, xRow, zero, one);
-            h2Row.addmv_(w2, h1Row, zero, one);
-            qRow.addmv_(w3, h2Row, zero, one);
         }
     }
 

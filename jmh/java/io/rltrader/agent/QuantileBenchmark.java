@@ -5,9 +5,7 @@ import io.rltrader.bench.DenormalCheck;
 import io.rltrader.bench.ItemsPerOp;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
-import io.rltrader.nn.NativeConstants;
 import io.rltrader.util.Rng;
-import org.bytedeco.pytorch.Tensor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,25 +52,7 @@ public class QuantileBenchmark {
     private IqnAgent smallIqn;
 
     private DeviceTensors floor;
-    private Tensor x;
-    private Tensor h1;
-    private Tensor h2;
-    private Tensor q;
-    private Tensor w2;
-    private Tensor w3;
-    private Tensor w1T;
-    private Tensor w2T;
-    private Tensor w3T;
-    private Tensor qT;
-    private Tensor h2T;
-    private Tensor h1T;
-    private Tensor dw1;
-    private Tensor dw2;
-    private Tensor dw3;
-    private Tensor onesBatch;
-    private Tensor db1;
-    private Tensor db2;
-    private Tensor db3;
+    private MlpGemmFloor gemm;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -89,29 +69,9 @@ public class QuantileBenchmark {
         smallIqn = new IqnAgent(OBSERVATIONS, ACTIONS, smallConfig);
         ReferenceBatch.fill(smallIqn.batch(), new Rng(7), ACTIONS);
 
-        // The QR-DQN network 8-256-256-153 with the layers' own layouts: weights [out, in], read
-        // through transposed views in the forward pass; gradients transposed for the weight products.
+        // The QR-DQN network 8-256-256-153 with the layers' own layouts.
         floor = new DeviceTensors(ComputeDevice.CPU);
-        x = floor.zeros(BATCH, OBSERVATIONS);
-        h1 = floor.zeros(BATCH, HIDDEN);
-        h2 = floor.zeros(BATCH, HIDDEN);
-        q = floor.zeros(BATCH, OUTPUTS);
-        Tensor w1 = floor.zeros(HIDDEN, OBSERVATIONS);
-        w2 = floor.zeros(HIDDEN, HIDDEN);
-        w3 = floor.zeros(OUTPUTS, HIDDEN);
-        w1T = floor.own(w1.t());
-        w2T = floor.own(w2.t());
-        w3T = floor.own(w3.t());
-        qT = floor.own(q.t());
-        h2T = floor.own(h2.t());
-        h1T = floor.own(h1.t());
-        dw1 = floor.zeros(HIDDEN, OBSERVATIONS);
-        dw2 = floor.zeros(HIDDEN, HIDDEN);
-        dw3 = floor.zeros(OUTPUTS, HIDDEN);
-        onesBatch = floor.full(1.0, BATCH);
-        db1 = floor.zeros(HIDDEN);
-        db2 = floor.zeros(HIDDEN);
-        db3 = floor.zeros(OUTPUTS);
+        gemm = new MlpGemmFloor(floor, BATCH, OBSERVATIONS, HIDDEN, OUTPUTS);
     }
 
     /** Runs on the measuring thread before each iteration: subnormals flushed there (see DenormalCheck). */
@@ -146,21 +106,7 @@ public class QuantileBenchmark {
     @AllocationFree
     @ItemsPerOp(value = 1, unit = "update")
     public void qrDqnUpdateGemmFloor() {
-        var zero = NativeConstants.ZERO;
-        var one = NativeConstants.ONE;
-        for (int net = 0; net < 2; net++) {
-            h1.addmm_(x, w1T, zero, one);
-            h2.addmm_(h1, w2T, zero, one);
-            q.addmm_(h2, w3T, zero, one);
-        }
-        dw3.addmm_(qT, h2, zero, one);
-        h2.addmm_(q, w3, zero, one);
-        dw2.addmm_(h2T, h1, zero, one);
-        h1.addmm_(h2, w2, zero, one);
-        dw1.addmm_(h1T, x, zero, one);
-        db3.addmv_(qT, onesBatch, zero, one);
-        db2.addmv_(h2T, onesBatch, zero, one);
-        db1.addmv_(h1T, onesBatch, zero, one);
+        gemm.update();
     }
 
     /**
