@@ -215,9 +215,12 @@ public class PrioritizedReplayBreakdownBenchmark {
         return batch;
     }
 
-    /** A sample and the priority update from the batch's TD errors: the per-update cost of prioritized replay. */
+    /**
+     * A sample and the priority update from the batch's TD errors: the per-update cost of prioritized
+     * replay, next to its parts in one run. The same workload as
+     * {@link ReplayBenchmark#prioritizedSampleAndUpdate256}, whose allocation gate covers it.
+     */
     @Benchmark
-    @AllocationFree
     @ItemsPerOp(value = BATCH, unit = "sample")
     public TransitionBatch sampleAndUpdate256() {
         prioritized.sample(batch);
