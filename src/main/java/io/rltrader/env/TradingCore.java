@@ -357,6 +357,7 @@ final class TradingCore {
         double inverseEquity = equity > logFloor ? 1 / equity : 0;
         double held = accounts.shares(env, 0);
         double price = closePrices[cursor[env]] * priceFactor[env];
+        // a sum from 0 as in the general loop, so a product of -0.0 still reads +0.0
         double unrealized = 0;
         unrealized += held * (price - accounts.entryPrice(env, 0));
         float position = (float) (limitEncoding ? held * inverseLimit : held * price * inverseEquity);
