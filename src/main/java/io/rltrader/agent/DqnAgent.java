@@ -18,6 +18,7 @@ import io.rltrader.util.UserInputException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -145,6 +146,8 @@ public final class DqnAgent implements OffPolicyAgent {
     private final QNetwork online;
     private final QNetwork target;
     private final ValueOptimization optimization;
+    /** {@link #lastLoss} for the fault check, made once: no supplier is allocated per update. */
+    private final DoubleSupplier lossValue = this::lastLoss;
     private final DeviceBatch batch;
     private final Rng explorationRng;
 
@@ -450,7 +453,7 @@ public final class DqnAgent implements OffPolicyAgent {
     /** See {@link ValueOptimization#nonFiniteTerm}. */
     @Override
     public String nonFiniteTerm() {
-        return optimization.nonFiniteTerm("TD loss", this::lastLoss);
+        return optimization.nonFiniteTerm("TD loss", lossValue);
     }
 
     /** The global gradient norm before clipping in the last update, or NaN without clipping. */

@@ -13,6 +13,7 @@ import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -115,6 +116,8 @@ public final class IqnAgent implements OffPolicyAgent {
     private final IqnNetwork online;
     private final IqnNetwork target;
     private final ValueOptimization optimization;
+    /** {@link #lastLoss} for the fault check, made once: no supplier is allocated per update. */
+    private final DoubleSupplier lossValue = this::lastLoss;
     private final DeviceBatch batch;
     private final Rng explorationRng;
     private final Rng tauRng;
@@ -276,7 +279,7 @@ public final class IqnAgent implements OffPolicyAgent {
     /** See {@link ValueOptimization#nonFiniteTerm}. */
     @Override
     public String nonFiniteTerm() {
-        return optimization.nonFiniteTerm("quantile Huber loss", this::lastLoss);
+        return optimization.nonFiniteTerm("quantile Huber loss", lossValue);
     }
 
     /** The global gradient norm before clipping in the last update, or NaN without clipping. */

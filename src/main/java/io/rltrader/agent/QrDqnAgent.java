@@ -14,6 +14,7 @@ import io.rltrader.nn.Schedule;
 import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -104,6 +105,8 @@ public final class QrDqnAgent implements OffPolicyAgent {
     private final QNetwork online;
     private final QNetwork target;
     private final ValueOptimization optimization;
+    /** {@link #lastLoss} for the fault check, made once: no supplier is allocated per update. */
+    private final DoubleSupplier lossValue = this::lastLoss;
     private final DeviceBatch batch;
     private final Rng explorationRng;
 
@@ -405,7 +408,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
     /** See {@link ValueOptimization#nonFiniteTerm}. */
     @Override
     public String nonFiniteTerm() {
-        return optimization.nonFiniteTerm("quantile Huber loss", this::lastLoss);
+        return optimization.nonFiniteTerm("quantile Huber loss", lossValue);
     }
 
     /** The global gradient norm before clipping in the last update, or NaN without clipping. */
