@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Two memory floors: {@link #randomRecordReadFloor256} reads only the 256 sampled records (two
  * cache lines each, as {@link ReplayBenchmark} does); {@link #prioritizedReadFloor256} also reads
  * every line of the sum tree a sample and its update must touch: the search line of each level on
- * the leaf's path, the leaf's sum and minimum and its parent's sum and minimum, in blocks laid out
+ * the leaf's path, the leaf and its parent's sum and minimum, in blocks laid out
  * as the tree's. All its loads are independent (the addresses come from the leaf, not from a
  * search), so it is a lower bound that no search, whose levels depend on each other, can reach.
  */
@@ -65,7 +65,6 @@ public class PrioritizedReplayBreakdownBenchmark {
     /** Blocks the size of the tree's: search lines per level (index 0 unused), leaf and parent sums and minimums. */
     private UnsafeBuffer[] floorLines;
     private UnsafeBuffer floorLeafSums;
-    private UnsafeBuffer floorLeafMins;
     private UnsafeBuffer floorParentSums;
     private UnsafeBuffer floorParentMins;
     private final Rng floorRng = new Rng(1);
@@ -116,9 +115,8 @@ public class PrioritizedReplayBreakdownBenchmark {
             floorLines[level] = touchedBlock((long) tree.levelNodes(level) * SumTree.FANOUT * Double.BYTES);
         }
         floorLeafSums = touchedBlock((long) tree.size() * Double.BYTES);
-        floorLeafMins = touchedBlock((long) tree.size() * Double.BYTES);
-        floorParentSums = touchedBlock((long) tree.levelNodes(Math.min(1, tree.levels() - 1)) * Double.BYTES);
-        floorParentMins = touchedBlock((long) tree.levelNodes(Math.min(1, tree.levels() - 1)) * Double.BYTES);
+        floorParentSums = touchedBlock((long) tree.levelNodes(1) * Double.BYTES);
+        floorParentMins = touchedBlock((long) tree.levelNodes(1) * Double.BYTES);
     }
 
     private static UnsafeBuffer touchedBlock(long bytes) {
@@ -150,7 +148,7 @@ public class PrioritizedReplayBreakdownBenchmark {
     /**
      * 256 stratified draws (one leaf from each 1/256 of the leaves, in order, as a prioritized sample
      * over equal priorities gives), reading for each its record's two lines and, in blocks the size
-     * of the tree's, the search line of every level on its path and the leaf's and parent's sum and
+     * of the tree's, the search line of every level on its path, the leaf, and its parent's sum and
      * minimum: the reads of a prioritized sample and update without their arithmetic. One pass per
      * block, each a tight loop of independent loads: the order that keeps the most misses in flight
      * and the fewest pages in use at a time.
@@ -170,7 +168,6 @@ public class PrioritizedReplayBreakdownBenchmark {
             touched += UnsafeApi.getLong(record) + UnsafeApi.getLong(record + FLOOR_RECORD_BYTES - Long.BYTES);
         }
         touched += readPerLeaf(floorLeafSums, leaves, 0, Double.BYTES);
-        touched += readPerLeaf(floorLeafMins, leaves, 0, Double.BYTES);
         touched += readPerLeaf(floorParentSums, leaves, 3, Double.BYTES);
         touched += readPerLeaf(floorParentMins, leaves, 3, Double.BYTES);
         for (int level = 1; level < floorLines.length; level++) {

@@ -41,7 +41,10 @@ class SumTreeTest {
         double min = Double.POSITIVE_INFINITY;
         for (double p : leaves) {
             total += p;
-            min = Math.min(min, p);
+            // a zero leaf is never drawn and does not count toward the minimum
+            if (p > 0) {
+                min = Math.min(min, p);
+            }
         }
         assertEquals(total, tree.total(), 1e-9 * total);
         assertEquals(min, tree.min(), 0.0);
@@ -223,6 +226,35 @@ class SumTreeTest {
                     assertEquals(expected, found.getLong(i * 8), "batched, size " + size + ", mass " + masses[i]);
                 }
             }
+        }
+    }
+
+    @Test
+    void minimumIsTheSmallestPositivePriority() {
+        SumTree single = new SumTree(1);
+        assertEquals(Double.POSITIVE_INFINITY, single.min(), 0.0);
+        single.set(0, 0.0);
+        assertEquals(Double.POSITIVE_INFINITY, single.min(), 0.0);
+        single.set(0, 2.5);
+        assertEquals(2.5, single.min(), 0.0);
+        assertEquals(2.5, single.total(), 0.0);
+        assertEquals(0, single.find(1.0));
+        for (int size : new int[] {3, 8, 9, 100}) {
+            SumTree tree = new SumTree(size);
+            assertEquals(Double.POSITIVE_INFINITY, tree.min(), 0.0, "size " + size + ", empty");
+            tree.set(size - 1, 0.0);
+            assertEquals(Double.POSITIVE_INFINITY, tree.min(), 0.0, "size " + size + ", only a zero");
+            tree.set(0, 2.5);
+            assertEquals(2.5, tree.min(), 0.0, "size " + size);
+            tree.set(0, Double.MIN_VALUE);
+            assertEquals(Double.MIN_VALUE, tree.min(), 0.0, "size " + size + ", the smallest positive double");
+            tree.set(size - 1, 7.0);
+            assertEquals(Double.MIN_VALUE, tree.min(), 0.0, "size " + size);
+            assertEquals(Double.MIN_VALUE + 7.0, tree.total(), 0.0, "size " + size);
+            tree.set(0, 0.0);
+            assertEquals(7.0, tree.min(), 0.0, "size " + size + ", the zero left out again");
+            assertEquals(Double.POSITIVE_INFINITY, tree.nodeMin(0, 0), 0.0, "a zero leaf's own minimum");
+            assertEquals(7.0, tree.nodeMin(0, size - 1), 0.0);
         }
     }
 

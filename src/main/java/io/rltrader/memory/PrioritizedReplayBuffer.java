@@ -17,9 +17,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * gets the largest {@code |delta| + epsilon} seen so far, so it is replayed at least once soon. A
  * batch is drawn stratified: the total mass is cut into {@code B} equal segments and one transition
  * drawn from each. Importance weights are {@code w_i = (N P(i))^-beta / max_j w_j} with {@code N}
- * the stored count and the maximum over all stored transitions (the one of least priority), so
- * weights are at most 1; beta anneals linearly from {@code betaStart} to 1 over
- * {@code betaAnnealSamples} calls to {@link #sample}. n-step returns are as in {@link ReplayBuffer}.
+ * the stored count and the maximum over all stored transitions that can be drawn (the one of least
+ * positive priority; a priority that underflowed to 0 is never drawn), so weights are at most 1;
+ * beta anneals linearly from {@code betaStart} to 1 over {@code betaAnnealSamples} calls to
+ * {@link #sample}. n-step returns are as in {@link ReplayBuffer}.
  */
 public final class PrioritizedReplayBuffer implements TransitionSink {
     /**
