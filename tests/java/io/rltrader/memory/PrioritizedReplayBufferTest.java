@@ -5,7 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rltrader.util.Rng;
+import io.rltrader.util.StateReader;
+import io.rltrader.util.StateWriter;
 import io.rltrader.util.UserInputException;
+import java.util.HashMap;
+import java.util.Map;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 class PrioritizedReplayBufferTest {
@@ -306,6 +314,145 @@ class PrioritizedReplayBufferTest {
         }
         // FastPow's error (~1e-15) moves a float weight across a rounding boundary about once in 1e7
         assertTrue(weightsOffByOneUlp <= 1, weightsOffByOneUlp + " of " + weights + " weights differ by one ulp");
+    }
+
+    /** Entries kept in memory, for a state round trip without files. */
+    private static final class MemoryState implements StateWriter {
+        private final Map<String, Object> entries = new HashMap<>();
+
+        @Override
+        public void longs(String name, long... values) {
+            entries.put(name, values.clone());
+        }
+
+        @Override
+        public void ints(String name, int... values) {
+            entries.put(name, values.clone());
+        }
+
+        @Override
+        public void doubles(String name, double... values) {
+            entries.put(name, values.clone());
+        }
+
+        @Override
+        public void bytes(String name, DirectBuffer source, int offset, int length) {
+            byte[] copy = new byte[length];
+            source.getBytes(offset, copy);
+            entries.put(name, copy);
+        }
+
+        StateReader reader() {
+            return new StateReader() {
+                @Override
+                public long[] longs(String name, int count) {
+                    return ((long[]) entries.get(name)).clone();
+                }
+
+                @Override
+                public int[] ints(String name, int count) {
+                    return ((int[]) entries.get(name)).clone();
+                }
+
+                @Override
+                public double[] doubles(String name, int count) {
+                    return ((double[]) entries.get(name)).clone();
+                }
+
+                @Override
+                public void bytes(String name, MutableDirectBuffer target, int offset, int length) {
+                    byte[] stored = (byte[]) entries.get(name);
+                    assertEquals(length, stored.length, name);
+                    target.putBytes(offset, stored);
+                }
+
+                @Override
+                public int byteLength(String name) {
+                    return ((byte[]) entries.get(name)).length;
+                }
+            };
+        }
+    }
+
+    /**
+     * A buffer restored mid-anneal (weights made from the kept log priorities) samples the same rows
+     * with the same weights, bit for bit, as the one it was saved from, through the end of the
+     * anneal and after; with alpha 0.6 (log from the power) and 1/2 (log beside the exact root).
+     */
+    @Test
+    void restoredMidAnnealSamplesAndWeighsBitIdentically() {
+        for (float alpha : new float[] {0.6f, 0.5f}) {
+            PrioritizedReplayBuffer original = buffer(600, 4, alpha, 0.4f, 30, 5);
+            VecEnvFixture env = new VecEnvFixture(4, OBS_DIM, ActionSpec.discreteIndex(), 10, 0.02, 0.02);
+            env.stepInto(original, 120);
+            Rng errors = new Rng(8);
+            try (TransitionBatch a = new TransitionBatch(64, OBS_DIM, ActionSpec.discreteIndex());
+                    TransitionBatch b = new TransitionBatch(64, OBS_DIM, ActionSpec.discreteIndex())) {
+                for (int round = 0; round < 10; round++) {
+                    original.sample(a);
+                    for (int i = 0; i < a.size(); i++) {
+                        a.tdErrorsMemory().putFloat(i * 4, (float) (errors.nextGaussian() * 2));
+                    }
+                    original.updatePriorities(a);
+                }
+                MemoryState state = new MemoryState();
+                original.writeState(state);
+                assertTrue(state.entries.containsKey("logPriorities"), "the logs travel with the state while beta < 1");
+                PrioritizedReplayBuffer restored = buffer(600, 4, alpha, 0.4f, 30, 99);
+                restored.readState(state.reader());
+                for (int round = 0; round < 40; round++) {
+                    boolean annealing = original.beta() < 1.0;
+                    original.sample(a);
+                    restored.sample(b);
+                    for (int i = 0; i < a.size(); i++) {
+                        assertEquals(a.index(i), b.index(i), "alpha " + alpha + ", round " + round + ", row " + i);
+                        assertEquals(Float.floatToRawIntBits(a.weight(i)), Float.floatToRawIntBits(b.weight(i)),
+                            "weight, alpha " + alpha + ", round " + round + ", row " + i);
+                        assertTrue(a.weight(i) <= 1f, "weights are at most 1");
+                        float error = (float) (errors.nextGaussian() * 2);
+                        a.tdErrorsMemory().putFloat(i * 4, error);
+                        b.tdErrorsMemory().putFloat(i * 4, error);
+                    }
+                    if (annealing) {
+                        // the log-based weights against their definition, (p_i / p_min)^-beta
+                        double beta = 0.4 + 0.6 * (10 + round) / 30.0;
+                        for (int i = 0; i < a.size(); i++) {
+                            double exact = Math.pow(original.tree().get(a.index(i)) / original.tree().min(), -beta);
+                            assertEquals((float) exact, a.weight(i), Math.ulp((float) exact), "row " + i);
+                        }
+                    }
+                    original.updatePriorities(a);
+                    restored.updatePriorities(b);
+                    if (round % 7 == 0) {
+                        // one env step into both: new rows get the maximal priority and its log
+                        env.stepInto(new TransitionSink() {
+                            @Override
+                            public void addBatch(int n, UnsafeBuffer obs, UnsafeBuffer actions, UnsafeBuffer rewards,
+                                    UnsafeBuffer nextObs, UnsafeBuffer finalObs, UnsafeBuffer terminated,
+                                    UnsafeBuffer truncated) {
+                                original.addBatch(n, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
+                                restored.addBatch(n, obs, actions, rewards, nextObs, finalObs, terminated, truncated);
+                            }
+
+                            @Override
+                            public TransitionStore store() {
+                                return original.store();
+                            }
+
+                            @Override
+                            public void writeState(StateWriter out) {
+                                throw new UnsupportedOperationException();
+                            }
+
+                            @Override
+                            public void readState(StateReader in) {
+                                throw new UnsupportedOperationException();
+                            }
+                        }, 1);
+                    }
+                }
+            }
+        }
     }
 
     @Test

@@ -19,7 +19,7 @@ final class RunState {
     /** File name inside a checkpoint directory; a checkpoint without it is a finished run's. */
     static final String FILE = "run.safetensors";
     /** Format of the entries; a change that old files cannot be read with increments it. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private RunState() {
     }

@@ -84,11 +84,63 @@ public final class FastPow {
             }
             return;
         }
+        scaledLog2(values, count, y);
+        exp2InPlace(values, count);
+    }
+
+    /**
+     * The first half of {@link #powInPlace}: replaces {@code values[0 .. count)}, which must all be
+     * positive normal finite doubles, with {@code y log2(values[i])}, the exponent that
+     * {@link #exp2InPlace} turns into exactly the power {@code powInPlace} gives. For callers that
+     * keep the exponent too (prioritized replay keeps {@code log2} of each priority, so that an
+     * importance weight, a power of a ratio of priorities, needs only the second half). Allocates
+     * nothing.
+     *
+     * @throws IllegalArgumentException naming the first value outside the domain
+     */
+    public static void scaledLog2InPlace(double[] values, int count, double y) {
+        if (count < 0 || count > values.length) {
+            throw new IndexOutOfBoundsException("count " + count + " outside [0, " + values.length + "]");
+        }
+        boolean allNormal = true;
         for (int i = 0; i < count; i++) {
-            values[i] = y * log2(values[i]);
+            allNormal &= normal(values[i]);
+        }
+        if (!allNormal) {
+            for (int i = 0; i < count; i++) {
+                if (!normal(values[i])) {
+                    throw new IllegalArgumentException("log2 of " + values[i] + " at index " + i
+                        + ": expected a positive normal finite number");
+                }
+            }
+        }
+        scaledLog2(values, count, y);
+    }
+
+    /**
+     * Replaces {@code values[0 .. count)} with {@code 2^values[i]}: the second half of
+     * {@link #powInPlace} (results beyond the normal double range, and NaN, as {@code Math.pow(2, t)}).
+     */
+    public static void exp2InPlace(double[] values, int count) {
+        if (count < 0 || count > values.length) {
+            throw new IndexOutOfBoundsException("count " + count + " outside [0, " + values.length + "]");
         }
         for (int i = 0; i < count; i++) {
             values[i] = exp2OrLimit(values[i]);
+        }
+    }
+
+    /** {@code log2(x)} of one positive normal finite {@code x}, as {@link #scaledLog2InPlace} computes it. */
+    public static double log2Checked(double x) {
+        if (!normal(x)) {
+            throw new IllegalArgumentException("log2 of " + x + ": expected a positive normal finite number");
+        }
+        return log2(x);
+    }
+
+    private static void scaledLog2(double[] values, int count, double y) {
+        for (int i = 0; i < count; i++) {
+            values[i] = y * log2(values[i]);
         }
     }
 
