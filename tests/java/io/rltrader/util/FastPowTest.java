@@ -1,6 +1,7 @@
 package io.rltrader.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -92,5 +93,44 @@ class FastPowTest {
                 }
             }
         }
+    }
+
+    @Test
+    void logThenPowerOfTwoIsThePowerBitForBit() {
+        Rng rng = new Rng(17);
+        double[] values = new double[1000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.exp(rng.nextGaussian() * 20);
+        }
+        for (double y : new double[] {0.6, 0.5, 1.0, -0.4, 0.0, 3.7}) {
+            double[] powers = values.clone();
+            FastPow.powInPlace(powers, powers.length, y);
+            double[] split = values.clone();
+            FastPow.scaledLog2InPlace(split, split.length, y);
+            for (int i = 0; i < values.length; i++) {
+                assertEquals(y * FastPow.log2Checked(values[i]), split[i], 0.0, "exponent " + i);
+                assertEquals(Math.log(values[i]) / Math.log(2) * y, split[i], 1e-13 * Math.max(1, Math.abs(split[i])));
+            }
+            FastPow.exp2InPlace(split, split.length);
+            for (int i = 0; i < values.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(powers[i]), Double.doubleToRawLongBits(split[i]),
+                    "x = " + values[i] + ", y = " + y);
+            }
+        }
+    }
+
+    @Test
+    void logsOutsideTheDomainAreRefusedByIndex() {
+        for (double bad : new double[] {0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY, Double.MIN_VALUE}) {
+            double[] values = {1.0, 2.0, bad, 4.0};
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FastPow.scaledLog2InPlace(values, values.length, 0.6));
+            assertTrue(e.getMessage().contains("index 2"), e.getMessage());
+            assertEquals(1.0, values[0], 0.0, "nothing is changed before the refusal");
+            assertThrows(IllegalArgumentException.class, () -> FastPow.log2Checked(bad));
+        }
+        double[] values = {8.0, 0.0};
+        FastPow.scaledLog2InPlace(values, 1, 1.0);
+        assertEquals(3.0, values[0], 0.0, "only the first count values are read");
     }
 }
