@@ -297,4 +297,145 @@ class SumTreeTest {
             }
         }
     }
+
+    /**
+     * Many random trees, full and partly filled, set one by one or in a shuffled batch, with zeros
+     * (and -0.0) alone, in runs, in whole nodes and at the end, searched with masses at every
+     * boundary and past the total: against a linear scan of the leaves where the priorities are small
+     * integers (every sum exact, so the documented semantics hold to the bit), and against the
+     * reference descent over the node sums, bit for bit, where they are not; and the level-1 search
+     * lines, where a zero tail turns the prefixes to +infinity, against the reference's.
+     */
+    @Test
+    void searchesOfRandomTreesMatchALinearScanAndTheReferenceDescent() {
+        Rng rng = new Rng(24);
+        // 40 000 leaves: level 1 outgrows CACHED_LEVEL_BYTES, so the search touches its lines in a pass first
+        for (int size : new int[] {1, 7, 8, 9, 64, 65, 1000, 10_000, 40_000}) {
+            int trees = size >= 10_000 ? 4 : 40;
+            for (int t = 0; t < trees; t++) {
+                boolean integers = t % 2 == 0;
+                int filled = t % 4 < 2 ? size : 1 + rng.nextInt(size);
+                int zeroOneIn = 2 + rng.nextInt(6);
+                SumTree tree = new SumTree(size);
+                double[] priorities = new double[size];
+                for (int leaf = 0; leaf < filled; leaf++) {
+                    boolean zeroNode = (leaf / SumTree.FANOUT) % 5 == 2 && t % 3 == 0;
+                    boolean zero = zeroNode || rng.nextInt(zeroOneIn) == 0;
+                    double priority = integers
+                        ? 1 + rng.nextInt(16)
+                        : rng.nextDouble() * Math.pow(10, rng.nextInt(5) - 2);
+                    priorities[leaf] = zero ? (rng.nextInt(2) == 0 ? -0.0 : 0.0) : priority;
+                }
+                if (t % 5 == 4) {
+                    // a batched update, leaves in any order, over the tree set one by one
+                    for (int leaf = 0; leaf < filled; leaf++) {
+                        tree.set(leaf, rng.nextDouble());
+                    }
+                    org.agrona.concurrent.UnsafeBuffer leaves = io.rltrader.util.OffHeap.allocate(filled * 8L);
+                    int[] order = shuffled(filled, rng);
+                    double[] inOrder = new double[filled];
+                    for (int i = 0; i < filled; i++) {
+                        leaves.putLong(i * 8, order[i]);
+                        inOrder[i] = priorities[order[i]];
+                    }
+                    tree.setLeavesAndRefresh(leaves.addressOffset(), inOrder, filled);
+                } else {
+                    for (int leaf = 0; leaf < filled; leaf++) {
+                        tree.set(leaf, priorities[leaf]);
+                    }
+                }
+                double[] masses = boundaryMasses(tree, priorities, filled, rng);
+                int count = masses.length;
+                org.agrona.concurrent.UnsafeBuffer found = io.rltrader.util.OffHeap.allocate(count * 8L);
+                tree.findAll(masses, count, found.addressOffset());
+                for (int i = 0; i < count; i++) {
+                    int expected = integers ? linearScan(priorities, masses[i]) : ReferenceSearch.find(tree, masses[i]);
+                    String where = "size " + size + ", tree " + t + ", mass " + masses[i];
+                    assertEquals(expected, tree.find(masses[i]), where);
+                    assertEquals(expected, found.getLong(i * 8), "batched, " + where);
+                    if (integers) {
+                        assertEquals(expected, ReferenceSearch.find(tree, masses[i]), "reference, " + where);
+                    }
+                }
+                for (int node = 0; node < tree.levelNodes(1); node++) {
+                    double[] expected = ReferenceSearch.line(tree, 1, node);
+                    for (int k = 0; k < SumTree.FANOUT; k++) {
+                        assertEquals(expected[k], tree.childPrefix(1, node, k), 0.0,
+                            "size " + size + ", tree " + t + ", prefix " + k + " of node " + node);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The leaf whose cumulative range {@code [sum(0..j-1), sum(0..j))} holds the mass; a mass at or
+     * past the total gives the last leaf with a positive priority, no positive leaf gives leaf 0.
+     */
+    private static int linearScan(double[] priorities, double mass) {
+        int lastPositive = 0;
+        double cumulative = 0;
+        for (int leaf = 0; leaf < priorities.length; leaf++) {
+            if (priorities[leaf] > 0) {
+                lastPositive = leaf;
+                cumulative += priorities[leaf];
+                if (mass < cumulative) {
+                    return leaf;
+                }
+            }
+        }
+        return lastPositive;
+    }
+
+    /**
+     * Random and stratified masses, 0, -0.0, the total and past it, and the starts of positive leaves
+     * (up to about a hundred, spread over the filled ones) with the doubles beside them.
+     */
+    private static double[] boundaryMasses(SumTree tree, double[] priorities, int filled, Rng rng) {
+        double total = tree.total();
+        double[] masses = new double[600];
+        int at = 0;
+        masses[at++] = 0.0;
+        masses[at++] = -0.0;
+        masses[at++] = total;
+        masses[at++] = Math.nextDown(total);
+        masses[at++] = Math.nextUp(total);
+        masses[at++] = total * 1.5 + 1;
+        masses[at++] = Double.MAX_VALUE;
+        for (int i = 0; i < 100; i++) {
+            masses[at++] = (i + rng.nextDouble()) * (total / 100);
+        }
+        for (int i = 0; i < 100; i++) {
+            masses[at++] = rng.nextDouble() * total;
+        }
+        int stride = Math.max(1, filled / 100);
+        for (int leaf = rng.nextInt(stride); leaf < filled && at + 3 <= masses.length;
+                leaf += 1 + rng.nextInt(stride)) {
+            if (priorities[leaf] > 0) {
+                double start = ReferenceSearch.massBefore(tree, leaf);
+                masses[at++] = start;
+                // below 0 a mass is outside the search's domain
+                masses[at++] = start > 0 ? Math.nextDown(start) : start;
+                masses[at++] = Math.nextUp(start);
+            }
+        }
+        while (at < masses.length) {
+            masses[at++] = rng.nextDouble() * total * 1.01;
+        }
+        return masses;
+    }
+
+    private static int[] shuffled(int count, Rng rng) {
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        for (int i = count - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        return order;
+    }
 }
