@@ -184,6 +184,23 @@ class PrioritizedReplayBufferTest {
     }
 
     @Test
+    void prioritiesSummingPastTheLargestDoubleAreAClearErrorAtTheNextSample() {
+        PrioritizedReplayBuffer replay = buffer(64, 2, 8f, 0.4f, 100, 3);
+        new VecEnvFixture(2, OBS_DIM, ActionSpec.discreteIndex(), 6, 0.1, 0.1).stepInto(replay, 32);
+        try (TransitionBatch batch = new TransitionBatch(8, OBS_DIM, ActionSpec.discreteIndex())) {
+            replay.sample(batch);
+            for (int i = 0; i < 8; i++) {
+                // (3e38)^8 = 6.6e307 is finite, a few of them are not
+                batch.tdErrorsMemory().putFloat(i * 4, 3e38f);
+            }
+            replay.updatePriorities(batch);
+            assertEquals(Double.POSITIVE_INFINITY, replay.tree().total(), 0.0);
+            IllegalStateException error = assertThrows(IllegalStateException.class, () -> replay.sample(batch));
+            assertTrue(error.getMessage().contains("sum past the largest double (alpha 8.0)"), error.getMessage());
+        }
+    }
+
+    @Test
     void betaAnnealsLinearlyToOne() {
         PrioritizedReplayBuffer replay = buffer(32, 1, 0.6f, 0.4f, 10, 1);
         new VecEnvFixture(1, OBS_DIM, ActionSpec.discreteIndex(), 4, 0.1, 0.1).stepInto(replay, 8);

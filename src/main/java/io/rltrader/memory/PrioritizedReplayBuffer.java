@@ -135,7 +135,13 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
     /** The stratified masses, one per segment of the total, and the leaves that hold them, into the batch's indices. */
     void drawIndices(TransitionBatch batch) {
         int batchSize = batch.size();
-        double segment = tree.total() / batchSize;
+        double total = tree.total();
+        if (!(total < Double.POSITIVE_INFINITY)) {
+            // each priority is finite (updatePriorities checks), but their sum can pass the largest double
+            throw new IllegalStateException("the priorities of the " + store.size() + " stored transitions sum past "
+                + "the largest double (alpha " + config.alpha() + "); the TD errors diverged or alpha is too large");
+        }
+        double segment = total / batchSize;
         if (masses.length < batchSize) {
             masses = new double[batchSize];
         }
