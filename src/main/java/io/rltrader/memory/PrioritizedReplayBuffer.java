@@ -107,8 +107,9 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
         tree.refreshRange(firstSlot, n);
         if (keepingLogs()) {
             double log = config.alpha() * FastPow.log2Checked(maxRawPriority);
+            long logAddress = logPriorities.addressOffset() + (long) firstSlot * Double.BYTES;
             for (int env = 0; env < n; env++) {
-                logPriorities.putDouble((firstSlot + env) * Double.BYTES, log);
+                UnsafeApi.putDouble(logAddress + (long) env * Double.BYTES, log);
             }
         }
     }
@@ -154,11 +155,11 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
     /**
      * {@code w_i = (N P(i))^-beta / (N P_min)^-beta == (p_i / p_min)^-beta} for the rows the batch
      * holds, as float32. While beta is below 1, {@code 2^(-beta (log2 p_i - log2 p_min))} from the
-     * kept {@link #logPriorities} and {@link FastPow}'s power of 2 (a power of the ratio, a logarithm
-     * and a power of 2, measured 3.5 us for 256 rows; {@code Math.pow} was a quarter of a whole sample);
-     * the error (below 1e-14 relative) changes a float weight by one ulp about once in ten million. Once
-     * beta has annealed to 1 (the rest of a run), the weight is {@code p_min / p_i}, one correctly
-     * rounded division and no power.
+     * kept {@link #logPriorities}: one {@link FastPow} power of 2 a row, where a power of the ratio
+     * also takes a logarithm (256 such powers measured 2-3.5 us; {@code Math.pow} was a quarter of a
+     * whole sample). The error (below 1e-14 relative) changes a float weight by one ulp about once in
+     * ten million. Once beta has annealed to 1 (the rest of a run), the weight is {@code p_min / p_i},
+     * one correctly rounded division and no power.
      */
     void importanceWeights(TransitionBatch batch, double beta) {
         int batchSize = batch.size();

@@ -18,8 +18,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * padded to a multiple of 8 nodes, so the 8 children of a node are one 64-byte aligned cache line.
  * A leaf holds its priority only, which is also its minimum; the inner levels hold sums, and in a
  * second array laid out the same, minimums. (A separate array of leaf minimums, a copy of the
- * leaves, made every update store to and every parent read from one more cold cache line per
- * leaf: nearly half the cost of a batch's refresh at 10 000 leaves.) Every inner node also has a <em>search
+ * leaves, cost every update a store and every parent a read of one more cache line per leaf, which
+ * missed the caches in large trees: a prioritized sample and update of 256 at 1M transitions went
+ * from 75 to 60-67 us without it.) Every inner node also has a <em>search
  * line</em>, a third array of one 64-byte line per inner node: the prefix sums of its children,
  * {@code [P0 = 0, P1, ..., P7]}, {@code P_k} the sum of children {@code 0..k-1}. A search reads one
  * search line per level (5 for 10 000 leaves, 7 for a million; a binary tree reads 14 and 20),
@@ -32,7 +33,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * rounding cannot drift. The prefixes are the same pairwise sums with the children from {@code k} on
  * taken as zero ({@code P3 = (c0 + c1) + c2}, {@code P5 = ((c0 + c1) + (c2 + c3)) + c4}, ...), so a
  * node's sum and its children's prefixes agree. Unset and padding leaves have priority 0 (and
- * +infinity in the min tree); a prefix {@code P_k} whose children {@code k..7} are all zero is stored
+ * an inner node with no positive leaf below it has minimum +infinity); a prefix {@code P_k} whose children {@code k..7} are all zero is stored
  * as +infinity, so a search never lands on a zero-priority node, not even with a mass at or past
  * the node's sum (rounding). For the same reason a zero-priority leaf, which a search never
  * returns, counts as +infinity in the minimums: {@link #min()} is the smallest positive priority.
