@@ -441,6 +441,10 @@ public final class Paired {
                 Level at = annotation instanceof Setup setup ? setup.value()
                     : annotation instanceof TearDown tearDown ? tearDown.value() : null;
                 if (at == level) {
+                    if (method.getParameterCount() > 0) {
+                        throw usage(type.getSimpleName() + "." + method.getName()
+                            + " takes JMH's parameters; paired runs call fixtures without arguments");
+                    }
                     methods.add(method);
                 }
             }

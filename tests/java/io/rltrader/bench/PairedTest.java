@@ -73,6 +73,17 @@ class PairedTest {
         public long offset;
     }
 
+    /** A state whose setup takes JMH's parameters, which a paired run cannot give. */
+    @State(Scope.Benchmark)
+    public static class NeedsParams {
+        @Setup(Level.Trial)
+        public void setUp(org.openjdk.jmh.infra.BenchmarkParams params) {
+        }
+
+        public void run() {
+        }
+    }
+
     @BeforeEach
     void reset() {
         now = 0;
@@ -146,6 +157,9 @@ class PairedTest {
         Paired.UsageException malformed = assertThrows(Paired.UsageException.class,
             () -> new Paired.Pair(method("single"), method("single"), Map.of("cost", "ten"), () -> now));
         assertTrue(malformed.getMessage().contains("cost=ten: not a int"), malformed.getMessage());
+        Paired.UsageException needsParams = assertThrows(Paired.UsageException.class,
+            () -> new Paired.Pair(NeedsParams.class.getMethod("run"), method("single"), Map.of(), () -> now));
+        assertTrue(needsParams.getMessage().contains("NeedsParams.setUp takes JMH's parameters"), needsParams.getMessage());
         Paired.UsageException blackhole = assertThrows(Paired.UsageException.class,
             () -> new Paired.Pair(method("withBlackhole", Blackhole.class), method("single"), Map.of(), () -> now));
         assertTrue(blackhole.getMessage().contains("no Blackhole"), blackhole.getMessage());
