@@ -165,10 +165,16 @@ class PrioritizedReplayBufferTest {
         }
     }
 
+    /** A 64-slot buffer of 2 envs, filled by 32 steps, with the given alpha. */
+    private static PrioritizedReplayBuffer smallFilled(float alpha) {
+        PrioritizedReplayBuffer replay = buffer(64, 2, alpha, 0.4f, 100, 3);
+        new VecEnvFixture(2, OBS_DIM, ActionSpec.discreteIndex(), 6, 0.1, 0.1).stepInto(replay, 32);
+        return replay;
+    }
+
     @Test
     void anOverflowingPriorityChangesNothing() {
-        PrioritizedReplayBuffer replay = buffer(64, 2, 40f, 0.4f, 100, 3);
-        new VecEnvFixture(2, OBS_DIM, ActionSpec.discreteIndex(), 6, 0.1, 0.1).stepInto(replay, 32);
+        PrioritizedReplayBuffer replay = smallFilled(40f);
         try (TransitionBatch batch = new TransitionBatch(8, OBS_DIM, ActionSpec.discreteIndex())) {
             replay.sample(batch);
             double total = replay.tree().total();
@@ -185,8 +191,7 @@ class PrioritizedReplayBufferTest {
 
     @Test
     void prioritiesSummingPastTheLargestDoubleAreAClearErrorAtTheNextSample() {
-        PrioritizedReplayBuffer replay = buffer(64, 2, 8f, 0.4f, 100, 3);
-        new VecEnvFixture(2, OBS_DIM, ActionSpec.discreteIndex(), 6, 0.1, 0.1).stepInto(replay, 32);
+        PrioritizedReplayBuffer replay = smallFilled(8f);
         try (TransitionBatch batch = new TransitionBatch(8, OBS_DIM, ActionSpec.discreteIndex())) {
             replay.sample(batch);
             for (int i = 0; i < 8; i++) {
