@@ -1,5 +1,6 @@
 package io.rltrader.agent;
 
+import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.OffHeapTensors;
@@ -113,13 +114,19 @@ public final class ActionValuePolicy implements OffPolicyAgent.DiscretePolicy {
         }
     }
 
+    /** The forward pass, below autograd ({@link BelowAutograd}): its tensors never require grad. */
     private UnsafeBuffer evaluate() {
-        if (deviceInput != hostInput) {
-            deviceInput.copy_(hostInput);
-        }
-        evaluation.forward();
-        if (hostValues != null) {
-            hostValues.copy_(evaluation.values());
+        int dispatch = BelowAutograd.enter();
+        try {
+            if (deviceInput != hostInput) {
+                deviceInput.copy_(hostInput);
+            }
+            evaluation.forward();
+            if (hostValues != null) {
+                hostValues.copy_(evaluation.values());
+            }
+        } finally {
+            BelowAutograd.exit(dispatch);
         }
         return values;
     }

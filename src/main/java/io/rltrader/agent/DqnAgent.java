@@ -2,6 +2,7 @@ package io.rltrader.agent;
 
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Adam;
+import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.Binding;
 import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
@@ -306,6 +307,16 @@ public final class DqnAgent implements OffPolicyAgent {
      */
     @Override
     public void update() {
+        int dispatch = BelowAutograd.enter();
+        try {
+            updateBelowAutograd();
+        } finally {
+            BelowAutograd.exit(dispatch);
+        }
+    }
+
+    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
+    private void updateBelowAutograd() {
         batch.upload();
         targetNextPass.forward();
         if (config.doubleQ()) {

@@ -1,6 +1,7 @@
 package io.rltrader.agent;
 
 import io.rltrader.memory.TransitionBatch;
+import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.Kernels;
@@ -247,6 +248,16 @@ public final class IqnAgent implements OffPolicyAgent {
      */
     @Override
     public void update() {
+        int dispatch = BelowAutograd.enter();
+        try {
+            updateBelowAutograd();
+        } finally {
+            BelowAutograd.exit(dispatch);
+        }
+    }
+
+    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
+    private void updateBelowAutograd() {
         batch.upload();
         targetTaus.sample(tauRng);
         onlineTaus.sample(tauRng);

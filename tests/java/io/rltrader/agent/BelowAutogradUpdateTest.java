@@ -1,0 +1,132 @@
+package io.rltrader.agent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.rltrader.memory.TransitionBatch;
+import io.rltrader.nn.BelowAutograd;
+import io.rltrader.util.Rng;
+import java.lang.reflect.Method;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The value agents' updates run below autograd ({@link BelowAutograd}); this checks that doing so
+ * changes no result: the same updates with the autograd dispatch steps in place (the update's body
+ * called directly) give the same weights, bit for bit, and the span is closed afterwards.
+ */
+class BelowAutogradUpdateTest {
+    private static final int OBS = 6;
+    private static final int ACTIONS = 3;
+
+    private interface Agent {
+        TransitionBatch batch();
+
+        void update();
+
+        float[] weights();
+
+        Object self();
+    }
+
+    private static void assertSameWeights(Supplier<Agent> make) throws Exception {
+        Agent guarded = make.get();
+        Agent plain = make.get();
+        Method body = plain.self().getClass().getDeclaredMethod("updateBelowAutograd");
+        body.setAccessible(true);
+        assertArrayEquals(guarded.weights(), plain.weights());
+        for (int step = 0; step < 5; step++) {
+            ReferenceUpdate.fillBatch(guarded.batch(), new Rng(40 + step), ACTIONS);
+            ReferenceUpdate.fillBatch(plain.batch(), new Rng(40 + step), ACTIONS);
+            guarded.update();
+            assertFalse(BelowAutograd.active(), "the span ends with the update");
+            body.invoke(plain.self());
+        }
+        float[] expected = plain.weights();
+        float[] actual = guarded.weights();
+        int[] expectedBits = new int[expected.length];
+        int[] actualBits = new int[actual.length];
+        for (int i = 0; i < expected.length; i++) {
+            expectedBits[i] = Float.floatToRawIntBits(expected[i]);
+            actualBits[i] = Float.floatToRawIntBits(actual[i]);
+        }
+        assertArrayEquals(expectedBits, actualBits, plain.self().getClass().getSimpleName());
+    }
+
+    @Test
+    void dqnUpdatesAreTheSameBitForBit() throws Exception {
+        DqnAgent.Config config = DqnAgent.Config.tutorial().withSeed(3);
+        assertSameWeights(() -> {
+            DqnAgent agent = new DqnAgent(OBS, ACTIONS, config);
+            return new Agent() {
+                public TransitionBatch batch() {
+                    return agent.batch();
+                }
+
+                public void update() {
+                    agent.update();
+                }
+
+                public float[] weights() {
+                    return agent.onlineWeights();
+                }
+
+                public Object self() {
+                    return agent;
+                }
+            };
+        });
+    }
+
+    @Test
+    void qrDqnUpdatesAreTheSameBitForBit() throws Exception {
+        QrDqnAgent.Config config = new QrDqnAgent.Config(new int[] {32, 32}, 11, 1.0, true, 1e-3, 0.99,
+            1_000, 16, 0, 1, 1, 1, 0.005, "linear", 1.0, 0.05, 0.3, 0.995, 10.0, 1, true, 0.6, 0.4, 5L);
+        assertSameWeights(() -> {
+            QrDqnAgent agent = new QrDqnAgent(OBS, ACTIONS, config);
+            return new Agent() {
+                public TransitionBatch batch() {
+                    return agent.batch();
+                }
+
+                public void update() {
+                    agent.update();
+                }
+
+                public float[] weights() {
+                    return agent.onlineWeights();
+                }
+
+                public Object self() {
+                    return agent;
+                }
+            };
+        });
+    }
+
+    @Test
+    void iqnUpdatesAreTheSameBitForBit() throws Exception {
+        IqnAgent.Config config = new IqnAgent.Config(new int[] {32, 32}, 16, 8, 8, 8, 1.0, true, 1e-3,
+            0.99, 1_000, 16, 0, 1, 1, 1, 0.005, "linear", 1.0, 0.05, 0.3, 0.995, 10.0, 1, true, 0.6, 0.4, 7L);
+        assertSameWeights(() -> {
+            IqnAgent agent = new IqnAgent(OBS, ACTIONS, config);
+            return new Agent() {
+                public TransitionBatch batch() {
+                    return agent.batch();
+                }
+
+                public void update() {
+                    agent.update();
+                }
+
+                public float[] weights() {
+                    return agent.onlineWeights();
+                }
+
+                public Object self() {
+                    return agent;
+                }
+            };
+        });
+    }
+}
