@@ -11,9 +11,10 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The value agents' updates run below autograd ({@link BelowAutograd}); this checks that doing so
- * changes no result: the same updates with the autograd dispatch steps in place (the update's body
- * called directly) give the same weights, bit for bit, and the span is closed afterwards.
+ * The agents' updates run below autograd ({@link BelowAutograd}); this checks that doing so changes
+ * no result: the same updates with the autograd dispatch steps in place (the update's body called
+ * directly) give the same weights, bit for bit, and the span is closed afterwards. DQN, QR-DQN and
+ * IQN, and SAC for the actor-critic layers and heads.
  */
 class BelowAutogradUpdateTest {
     private static final int OBS = 6;
@@ -42,15 +43,7 @@ class BelowAutogradUpdateTest {
             assertFalse(BelowAutograd.active(), "the span ends with the update");
             body.invoke(plain.self());
         }
-        float[] expected = plain.weights();
-        float[] actual = guarded.weights();
-        int[] expectedBits = new int[expected.length];
-        int[] actualBits = new int[actual.length];
-        for (int i = 0; i < expected.length; i++) {
-            expectedBits[i] = Float.floatToRawIntBits(expected[i]);
-            actualBits[i] = Float.floatToRawIntBits(actual[i]);
-        }
-        assertArrayEquals(expectedBits, actualBits, plain.self().getClass().getSimpleName());
+        assertArrayEquals(bits(plain.weights()), bits(guarded.weights()), plain.self().getClass().getSimpleName());
     }
 
     @Test
@@ -128,5 +121,35 @@ class BelowAutogradUpdateTest {
                 }
             };
         });
+    }
+
+    @Test
+    void sacUpdatesAreTheSameBitForBit() throws Exception {
+        SacAgent.Config config = new SacAgent.Config(java.util.List.of(16, 12), 3e-3, 100, 0, 8, 0.05, 0.9, 1, 1,
+            "auto", 1, "auto", 17);
+        SacAgent guarded = new SacAgent(5, 2, config);
+        SacAgent plain = new SacAgent(5, 2, config);
+        Method body = SacAgent.class.getDeclaredMethod("updateBelowAutograd");
+        body.setAccessible(true);
+        Rng guardedData = new Rng(99);
+        Rng plainData = new Rng(99);
+        for (int step = 0; step < 4; step++) {
+            ActorCriticReference.fillBatch(guarded.batch(), guardedData);
+            ActorCriticReference.fillBatch(plain.batch(), plainData);
+            guarded.update();
+            body.invoke(plain);
+        }
+        assertArrayEquals(bits(plain.actorWeights()), bits(guarded.actorWeights()), "actor");
+        assertArrayEquals(bits(plain.criticWeights()), bits(guarded.criticWeights()), "critics");
+        guarded.close();
+        plain.close();
+    }
+
+    private static int[] bits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
     }
 }

@@ -1,5 +1,6 @@
 package io.rltrader.agent;
 
+import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.CategoricalHead;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
@@ -62,7 +63,12 @@ final class ActorCriticPolicies {
 
         @Override
         public void sample(UnsafeBuffer envActions) {
-            pass.forward();
+            int dispatch = BelowAutograd.enter();
+            try {
+                pass.forward();
+            } finally {
+                BelowAutograd.exit(dispatch);
+            }
             if (net.continuous) {
                 for (int row = 0; row < rows; row++) {
                     DiagonalGaussianHead.sample(policyOutput, row, net.actionSize, logStd, logStdOffset, rng, actions,
@@ -139,12 +145,22 @@ final class ActorCriticPolicies {
             policyOutput = bound.policyOutput;
         }
 
+        /** The policy head's forward pass, below autograd ({@link BelowAutograd}). */
+        private void forwardPolicy() {
+            int dispatch = BelowAutograd.enter();
+            try {
+                pass.forwardPolicy();
+            } finally {
+                BelowAutograd.exit(dispatch);
+            }
+        }
+
         @Override
         public void act(UnsafeBuffer actionsOut, double epsilon) {
             requireKind(false);
             use.enter();
             try {
-                pass.forwardPolicy();
+                forwardPolicy();
                 GreedyPolicy.act(policyOutput, rows, net.actionSize, actionsOut, epsilon, rng);
             } finally {
                 use.exit();
@@ -156,7 +172,7 @@ final class ActorCriticPolicies {
             requireKind(true);
             use.enter();
             try {
-                pass.forwardPolicy();
+                forwardPolicy();
                 int count = rows * net.actionSize;
                 for (int i = 0; i < count; i++) {
                     float mean = policyOutput.getFloat(i * Float.BYTES);

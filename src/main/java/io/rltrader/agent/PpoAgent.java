@@ -4,6 +4,7 @@ import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.RolloutBuffer;
 import io.rltrader.memory.RolloutMinibatch;
 import io.rltrader.nn.Activation;
+import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.RegressionLoss;
 import io.rltrader.util.Rng;
@@ -294,6 +295,16 @@ public final class PpoAgent implements OnPolicyAgent {
      */
     @Override
     public void update() {
+        int dispatch = BelowAutograd.enter();
+        try {
+            updateBelowAutograd();
+        } finally {
+            BelowAutograd.exit(dispatch);
+        }
+    }
+
+    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
+    private void updateBelowAutograd() {
         sumPolicyLoss = 0;
         sumValueLoss = 0;
         sumEntropy = 0;

@@ -4,6 +4,7 @@ import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.RolloutBuffer;
 import io.rltrader.memory.RolloutMinibatch;
 import io.rltrader.nn.Activation;
+import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.RegressionLoss;
 import io.rltrader.util.Rng;
@@ -177,6 +178,16 @@ public final class ReinforceAgent implements OnPolicyAgent {
     /** One gradient step on the whole rollout (its returns computed). Allocates nothing. */
     @Override
     public void update() {
+        int dispatch = BelowAutograd.enter();
+        try {
+            updateBelowAutograd();
+        } finally {
+            BelowAutograd.exit(dispatch);
+        }
+    }
+
+    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
+    private void updateBelowAutograd() {
         rollout.reseedShuffle(Rng.deriveSeed(config.seed(), 1_000_000L + core.updates));
         explainedVariance = config.baseline() ? core.explainedVariance(rollout) : Double.NaN;
         rollout.startEpoch();

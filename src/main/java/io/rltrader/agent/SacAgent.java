@@ -4,6 +4,7 @@ import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Activation;
 import io.rltrader.nn.Adam;
+import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.Binding;
 import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
@@ -250,6 +251,16 @@ public final class SacAgent implements OffPolicyAgent {
     /** One SAC update from {@link #batch()} (see the class comment for its phases). */
     @Override
     public void update() {
+        int dispatch = BelowAutograd.enter();
+        try {
+            updateBelowAutograd();
+        } finally {
+            BelowAutograd.exit(dispatch);
+        }
+    }
+
+    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
+    private void updateBelowAutograd() {
         deviceBatch.upload();
         // 1. a ~ pi(s) by reparameterization; kept for the actor loss at the end.
         noise.fill(parts.updateRng, 1.0, Double.POSITIVE_INFINITY);

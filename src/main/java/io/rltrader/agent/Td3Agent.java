@@ -4,6 +4,7 @@ import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Activation;
 import io.rltrader.nn.Adam;
+import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.Binding;
 import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
@@ -185,6 +186,16 @@ public final class Td3Agent implements OffPolicyAgent {
     /** One TD3 update from {@link #batch()}: critics every call, actor and targets every policyDelay calls. */
     @Override
     public void update() {
+        int dispatch = BelowAutograd.enter();
+        try {
+            updateBelowAutograd();
+        } finally {
+            BelowAutograd.exit(dispatch);
+        }
+    }
+
+    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
+    private void updateBelowAutograd() {
         deviceBatch.upload();
         long updates = ++parts.updates;
         // 1. target with policy smoothing
