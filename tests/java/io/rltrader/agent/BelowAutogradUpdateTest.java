@@ -20,14 +20,8 @@ class BelowAutogradUpdateTest {
     private static final int OBS = 6;
     private static final int ACTIONS = 3;
 
-    private interface Agent {
-        TransitionBatch batch();
-
-        void update();
-
-        float[] weights();
-
-        Object self();
+    /** One agent as the check sees it. */
+    private record Agent(Supplier<TransitionBatch> batch, Runnable update, Supplier<float[]> weights, Object self) {
     }
 
     private static void assertSameWeights(Supplier<Agent> make) throws Exception {
@@ -35,15 +29,15 @@ class BelowAutogradUpdateTest {
         Agent plain = make.get();
         Method body = plain.self().getClass().getDeclaredMethod("updateBelowAutograd");
         body.setAccessible(true);
-        assertArrayEquals(guarded.weights(), plain.weights());
+        assertArrayEquals(guarded.weights().get(), plain.weights().get());
         for (int step = 0; step < 5; step++) {
-            ReferenceUpdate.fillBatch(guarded.batch(), new Rng(40 + step), ACTIONS);
-            ReferenceUpdate.fillBatch(plain.batch(), new Rng(40 + step), ACTIONS);
-            guarded.update();
+            ReferenceUpdate.fillBatch(guarded.batch().get(), new Rng(40 + step), ACTIONS);
+            ReferenceUpdate.fillBatch(plain.batch().get(), new Rng(40 + step), ACTIONS);
+            guarded.update().run();
             assertFalse(BelowAutograd.active(), "the span ends with the update");
             body.invoke(plain.self());
         }
-        assertArrayEquals(bits(plain.weights()), bits(guarded.weights()), plain.self().getClass().getSimpleName());
+        assertArrayEquals(bits(plain.weights().get()), bits(guarded.weights().get()), plain.self().getClass().getSimpleName());
     }
 
     @Test
@@ -51,23 +45,7 @@ class BelowAutogradUpdateTest {
         DqnAgent.Config config = DqnAgent.Config.tutorial().withSeed(3);
         assertSameWeights(() -> {
             DqnAgent agent = new DqnAgent(OBS, ACTIONS, config);
-            return new Agent() {
-                public TransitionBatch batch() {
-                    return agent.batch();
-                }
-
-                public void update() {
-                    agent.update();
-                }
-
-                public float[] weights() {
-                    return agent.onlineWeights();
-                }
-
-                public Object self() {
-                    return agent;
-                }
-            };
+            return new Agent(agent::batch, agent::update, agent::onlineWeights, agent);
         });
     }
 
@@ -77,23 +55,7 @@ class BelowAutogradUpdateTest {
             1_000, 16, 0, 1, 1, 1, 0.005, "linear", 1.0, 0.05, 0.3, 0.995, 10.0, 1, true, 0.6, 0.4, 5L);
         assertSameWeights(() -> {
             QrDqnAgent agent = new QrDqnAgent(OBS, ACTIONS, config);
-            return new Agent() {
-                public TransitionBatch batch() {
-                    return agent.batch();
-                }
-
-                public void update() {
-                    agent.update();
-                }
-
-                public float[] weights() {
-                    return agent.onlineWeights();
-                }
-
-                public Object self() {
-                    return agent;
-                }
-            };
+            return new Agent(agent::batch, agent::update, agent::onlineWeights, agent);
         });
     }
 
@@ -103,23 +65,7 @@ class BelowAutogradUpdateTest {
             0.99, 1_000, 16, 0, 1, 1, 1, 0.005, "linear", 1.0, 0.05, 0.3, 0.995, 10.0, 1, true, 0.6, 0.4, 7L);
         assertSameWeights(() -> {
             IqnAgent agent = new IqnAgent(OBS, ACTIONS, config);
-            return new Agent() {
-                public TransitionBatch batch() {
-                    return agent.batch();
-                }
-
-                public void update() {
-                    agent.update();
-                }
-
-                public float[] weights() {
-                    return agent.onlineWeights();
-                }
-
-                public Object self() {
-                    return agent;
-                }
-            };
+            return new Agent(agent::batch, agent::update, agent::onlineWeights, agent);
         });
     }
 

@@ -80,6 +80,9 @@ public final class ActionValuePolicy implements OffPolicyAgent.DiscretePolicy {
         }
     }
 
+    /** {@link #forwardBelowAutograd}, made once so that acting allocates nothing. */
+    private final Runnable forward = this::forwardBelowAutograd;
+
     /** Writes one int32 action per row into {@code actionsOut}: greedy, or uniform with probability epsilon. */
     @Override
     public void act(UnsafeBuffer actionsOut, double epsilon) {
@@ -116,19 +119,18 @@ public final class ActionValuePolicy implements OffPolicyAgent.DiscretePolicy {
 
     /** The forward pass, below autograd ({@link BelowAutograd}): its tensors never require grad. */
     private UnsafeBuffer evaluate() {
-        int dispatch = BelowAutograd.enter();
-        try {
-            if (deviceInput != hostInput) {
-                deviceInput.copy_(hostInput);
-            }
-            evaluation.forward();
-            if (hostValues != null) {
-                hostValues.copy_(evaluation.values());
-            }
-        } finally {
-            BelowAutograd.exit(dispatch);
-        }
+        BelowAutograd.run(forward);
         return values;
+    }
+
+    private void forwardBelowAutograd() {
+        if (deviceInput != hostInput) {
+            deviceInput.copy_(hostInput);
+        }
+        evaluation.forward();
+        if (hostValues != null) {
+            hostValues.copy_(evaluation.values());
+        }
     }
 
     @Override

@@ -27,6 +27,8 @@ final class ActorCriticPolicies {
         private final int rows;
         private final Bound bound;
         private final ActorCritic.Pass pass;
+        /** {@code pass.forward()}, made once so that sampling allocates nothing. */
+        private final Runnable forward;
         private final ActorCritic.Pass finalPass;
         private final UnsafeBuffer policyOutput;
         private final UnsafeBuffer logStd;
@@ -43,6 +45,7 @@ final class ActorCriticPolicies {
             this.rows = rows;
             bound = new Bound(net, observationRows, rows);
             pass = bound.pass;
+            forward = pass::forward;
             finalPass = net.hasCritic ? bound.bind(net, finalObservationRows, rows) : null;
             policyOutput = bound.policyOutput;
             logStd = net.continuous ? net.parameters.arena().host(net.parameters.values()) : null;
@@ -63,12 +66,7 @@ final class ActorCriticPolicies {
 
         @Override
         public void sample(UnsafeBuffer envActions) {
-            int dispatch = BelowAutograd.enter();
-            try {
-                pass.forward();
-            } finally {
-                BelowAutograd.exit(dispatch);
-            }
+            BelowAutograd.run(forward);
             if (net.continuous) {
                 for (int row = 0; row < rows; row++) {
                     DiagonalGaussianHead.sample(policyOutput, row, net.actionSize, logStd, logStdOffset, rng, actions,
@@ -130,6 +128,8 @@ final class ActorCriticPolicies {
         private final int rows;
         private final Bound bound;
         private final ActorCritic.Pass pass;
+        /** {@code pass.forwardPolicy()}, made once so that acting allocates nothing. */
+        private final Runnable forwardPolicy;
         private final UnsafeBuffer policyOutput;
         private final SingleThreadedUse use = new SingleThreadedUse("this deterministic policy");
 
@@ -142,17 +142,13 @@ final class ActorCriticPolicies {
             this.rows = rows;
             bound = new Bound(net, observationRows, rows);
             pass = bound.pass;
+            forwardPolicy = pass::forwardPolicy;
             policyOutput = bound.policyOutput;
         }
 
         /** The policy head's forward pass, below autograd ({@link BelowAutograd}). */
         private void forwardPolicy() {
-            int dispatch = BelowAutograd.enter();
-            try {
-                pass.forwardPolicy();
-            } finally {
-                BelowAutograd.exit(dispatch);
-            }
+            BelowAutograd.run(forwardPolicy);
         }
 
         @Override

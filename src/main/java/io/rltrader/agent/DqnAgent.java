@@ -300,6 +300,9 @@ public final class DqnAgent implements OffPolicyAgent {
         return optimization.updates();
     }
 
+    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
+    private final Runnable updateBody = this::updateBelowAutograd;
+
     /**
      * One gradient update from {@link #batch()}: TD targets from the target network (Double DQN: at
      * the online network's greedy action), loss on Q(s, a), backward, clip, Adam step, target sync.
@@ -307,12 +310,7 @@ public final class DqnAgent implements OffPolicyAgent {
      */
     @Override
     public void update() {
-        int dispatch = BelowAutograd.enter();
-        try {
-            updateBelowAutograd();
-        } finally {
-            BelowAutograd.exit(dispatch);
-        }
+        BelowAutograd.run(updateBody);
     }
 
     /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */

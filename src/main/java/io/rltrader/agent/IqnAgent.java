@@ -241,6 +241,9 @@ public final class IqnAgent implements OffPolicyAgent {
         return optimization.updates();
     }
 
+    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
+    private final Runnable updateBody = this::updateBelowAutograd;
+
     /**
      * One gradient update from {@link #batch()}: fresh fractions, target quantiles at the greedy next
      * action, quantile Huber loss on the taken action's quantiles, backward, clip, Adam step, target
@@ -248,12 +251,7 @@ public final class IqnAgent implements OffPolicyAgent {
      */
     @Override
     public void update() {
-        int dispatch = BelowAutograd.enter();
-        try {
-            updateBelowAutograd();
-        } finally {
-            BelowAutograd.exit(dispatch);
-        }
+        BelowAutograd.run(updateBody);
     }
 
     /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */

@@ -288,6 +288,9 @@ public final class PpoAgent implements OnPolicyAgent {
         return core.updates;
     }
 
+    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
+    private final Runnable updateBody = this::updateBelowAutograd;
+
     /**
      * {@code nEpochs} passes of shuffled minibatches over the rollout (its advantages computed),
      * stopping early on the target-KL check. The shuffle is reseeded from the run seed and the update
@@ -295,12 +298,7 @@ public final class PpoAgent implements OnPolicyAgent {
      */
     @Override
     public void update() {
-        int dispatch = BelowAutograd.enter();
-        try {
-            updateBelowAutograd();
-        } finally {
-            BelowAutograd.exit(dispatch);
-        }
+        BelowAutograd.run(updateBody);
     }
 
     /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */

@@ -175,15 +175,13 @@ public final class ReinforceAgent implements OnPolicyAgent {
         return core.updates;
     }
 
+    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
+    private final Runnable updateBody = this::updateBelowAutograd;
+
     /** One gradient step on the whole rollout (its returns computed). Allocates nothing. */
     @Override
     public void update() {
-        int dispatch = BelowAutograd.enter();
-        try {
-            updateBelowAutograd();
-        } finally {
-            BelowAutograd.exit(dispatch);
-        }
+        BelowAutograd.run(updateBody);
     }
 
     /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */

@@ -248,15 +248,13 @@ public final class SacAgent implements OffPolicyAgent {
         return parts.updates;
     }
 
+    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
+    private final Runnable updateBody = this::updateBelowAutograd;
+
     /** One SAC update from {@link #batch()} (see the class comment for its phases). */
     @Override
     public void update() {
-        int dispatch = BelowAutograd.enter();
-        try {
-            updateBelowAutograd();
-        } finally {
-            BelowAutograd.exit(dispatch);
-        }
+        BelowAutograd.run(updateBody);
     }
 
     /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */

@@ -183,15 +183,13 @@ public final class Td3Agent implements OffPolicyAgent {
         return parts.updates;
     }
 
+    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
+    private final Runnable updateBody = this::updateBelowAutograd;
+
     /** One TD3 update from {@link #batch()}: critics every call, actor and targets every policyDelay calls. */
     @Override
     public void update() {
-        int dispatch = BelowAutograd.enter();
-        try {
-            updateBelowAutograd();
-        } finally {
-            BelowAutograd.exit(dispatch);
-        }
+        BelowAutograd.run(updateBody);
     }
 
     /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */

@@ -13,11 +13,9 @@ import org.bytedeco.pytorch.global.torch;
  * nothing is recorded.
  *
  * <pre>{@code
- * int previous = BelowAutograd.enter();
- * try {
- *     ... in-place ops ...
- * } finally {
- *     BelowAutograd.exit(previous);
+ * private final Runnable step = this::stepBelowAutograd;  // made once: run() allocates nothing
+ * public void update() {
+ *     BelowAutograd.run(step);
  * }
  * }</pre>
  */
@@ -27,6 +25,16 @@ public final class BelowAutograd {
         torch.DispatchKey.AutogradOther, torch.DispatchKey.AutogradNestedTensor, torch.DispatchKey.ADInplaceOrView};
 
     private BelowAutograd() {
+    }
+
+    /** Runs {@code body} with the keys excluded on this thread, restoring their state however it ends. */
+    public static void run(Runnable body) {
+        int previous = enter();
+        try {
+            body.run();
+        } finally {
+            exit(previous);
+        }
     }
 
     /** Excludes the keys on this thread; returns their previous state for {@link #exit}. */
