@@ -291,10 +291,10 @@ public final class Paired {
             MethodHandle handle = MethodHandles.publicLookup().unreflect(method).bindTo(self);
             handle = MethodHandles.insertArguments(handle, 0, arguments);
             handle = MethodHandles.dropReturn(handle).asType(MethodType.methodType(void.class));
-            List<Object> fixtures = new ArrayList<>();
-            fixtures.add(self);
-            fixtures.addAll(Arrays.asList(arguments));
-            return new Target(label(method), handle, fixtures);
+            List<Object> states = new ArrayList<>();
+            states.add(self);
+            states.addAll(Arrays.asList(arguments));
+            return new Target(label(method), handle, states);
         }
 
         /** The one instance of state class {@code type}: made, parameterized and set up on first use. */
@@ -392,26 +392,37 @@ public final class Paired {
             }
         }
 
+        /** A fixture method and the state it runs on. */
+        private record Fixture(Object state, Method method) {
+        }
+
         /** One benchmark method bound to its states. */
         private final class Target {
             private final String name;
             private final MethodHandle call;
-            private final List<Object> fixtures;
+            /** The iteration-level setups and teardowns of the benchmark's states, found once. */
+            private final List<Fixture> setups = new ArrayList<>();
+            private final List<Fixture> tearDowns = new ArrayList<>();
             /** Calls between two clock reads, grown so that a slice reads the clock about a hundred times. */
             private long callsPerRead = 1;
 
-            Target(String name, MethodHandle call, List<Object> fixtures) {
+            Target(String name, MethodHandle call, List<Object> states) {
                 this.name = name;
                 this.call = call;
-                this.fixtures = fixtures;
+                for (Object state : states) {
+                    for (Method method : fixtures(state.getClass(), Setup.class, Level.Iteration)) {
+                        setups.add(new Fixture(state, method));
+                    }
+                    for (Method method : fixtures(state.getClass(), TearDown.class, Level.Iteration)) {
+                        tearDowns.add(new Fixture(state, method));
+                    }
+                }
             }
 
             /** Iteration setups, then calls for {@code sliceNanos}; nanoseconds per call. */
             double slice(long sliceNanos) throws Throwable {
-                for (Object state : fixtures) {
-                    for (Method method : fixtures(state.getClass(), Setup.class, Level.Iteration)) {
-                        invoke(method, state);
-                    }
+                for (Fixture fixture : setups) {
+                    invoke(fixture.method(), fixture.state());
                 }
                 long calls = 0;
                 long start = clock.getAsLong();
@@ -423,10 +434,8 @@ public final class Paired {
                     calls += callsPerRead;
                     elapsed = clock.getAsLong() - start;
                 } while (elapsed < sliceNanos);
-                for (Object state : fixtures) {
-                    for (Method method : fixtures(state.getClass(), TearDown.class, Level.Iteration)) {
-                        invoke(method, state);
-                    }
+                for (Fixture fixture : tearDowns) {
+                    invoke(fixture.method(), fixture.state());
                 }
                 callsPerRead = Math.max(1, calls / 100);
                 return (double) elapsed / calls;
