@@ -174,7 +174,7 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
             return;
         }
         double[] ratios = scratch(batchSize);
-        if (logPriorities != null && minPriority >= Double.MIN_NORMAL && minPriority < Double.POSITIVE_INFINITY) {
+        if (logPriorities != null && FastPow.normal(minPriority)) {
             double logMin = FastPow.log2Checked(minPriority);
             long logs = logPriorities.addressOffset();
             for (int i = 0; i < batchSize; i++) {

@@ -71,14 +71,8 @@ public final class FastPow {
      * time; the two halves overlap better. Allocates nothing.
      */
     public static void powInPlace(double[] values, int count, double y) {
-        if (count < 0 || count > values.length) {
-            throw new IndexOutOfBoundsException("count " + count + " outside [0, " + values.length + "]");
-        }
-        boolean allNormal = true;
-        for (int i = 0; i < count; i++) {
-            allNormal &= normal(values[i]);
-        }
-        if (!allNormal) {
+        checkCount(values, count);
+        if (!allNormal(values, count)) {
             for (int i = 0; i < count; i++) {
                 values[i] = pow(values[i], y);
             }
@@ -99,14 +93,8 @@ public final class FastPow {
      * @throws IllegalArgumentException naming the first value outside the domain
      */
     public static void scaledLog2InPlace(double[] values, int count, double y) {
-        if (count < 0 || count > values.length) {
-            throw new IndexOutOfBoundsException("count " + count + " outside [0, " + values.length + "]");
-        }
-        boolean allNormal = true;
-        for (int i = 0; i < count; i++) {
-            allNormal &= normal(values[i]);
-        }
-        if (!allNormal) {
+        checkCount(values, count);
+        if (!allNormal(values, count)) {
             for (int i = 0; i < count; i++) {
                 if (!normal(values[i])) {
                     throw new IllegalArgumentException("log2 of " + values[i] + " at index " + i
@@ -122,9 +110,7 @@ public final class FastPow {
      * {@link #powInPlace} (results beyond the normal double range, and NaN, as {@code Math.pow(2, t)}).
      */
     public static void exp2InPlace(double[] values, int count) {
-        if (count < 0 || count > values.length) {
-            throw new IndexOutOfBoundsException("count " + count + " outside [0, " + values.length + "]");
-        }
+        checkCount(values, count);
         for (int i = 0; i < count; i++) {
             values[i] = exp2OrLimit(values[i]);
         }
@@ -138,14 +124,29 @@ public final class FastPow {
         return log2(x);
     }
 
+    private static void checkCount(double[] values, int count) {
+        if (count < 0 || count > values.length) {
+            throw new IndexOutOfBoundsException("count " + count + " outside [0, " + values.length + "]");
+        }
+    }
+
+    /** True when {@code values[0 .. count)} all lie in {@link #log2}'s domain; one branch-free pass. */
+    private static boolean allNormal(double[] values, int count) {
+        boolean all = true;
+        for (int i = 0; i < count; i++) {
+            all &= normal(values[i]);
+        }
+        return all;
+    }
+
     private static void scaledLog2(double[] values, int count, double y) {
         for (int i = 0; i < count; i++) {
             values[i] = y * log2(values[i]);
         }
     }
 
-    /** True for a positive normal finite double, the domain of {@link #log2}. */
-    private static boolean normal(double x) {
+    /** True for a positive normal finite double, the domain of {@link #log2} and {@link #log2Checked}. */
+    public static boolean normal(double x) {
         return x >= Double.MIN_NORMAL & x <= Double.MAX_VALUE;
     }
 
