@@ -21,7 +21,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the stored count and the maximum over all stored transitions that can be drawn (the one of least
  * positive priority; a priority that underflowed to 0 is never drawn), so weights are at most 1;
  * beta anneals linearly from {@code betaStart} to 1 over {@code betaAnnealSamples} calls to
- * {@link #sample}. n-step returns are as in {@link ReplayBuffer}.
+ * {@link #sample}, a horizon that {@link #annealBetaOver} can set later (a trainer sets it to the
+ * sample calls its run plans, as the PER paper anneals beta to 1 by the end of learning). n-step
+ * returns are as in {@link ReplayBuffer}.
  */
 public final class PrioritizedReplayBuffer implements TransitionSink {
     /**
@@ -72,6 +74,8 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
     private final UnsafeBuffer logPriorities;
     private double maxRawPriority = 1.0;
     private long samples;
+    /** Sample calls over which beta rises to 1 (0: beta is 1): the config's, until {@link #annealBetaOver}. */
+    private long betaAnnealSamples;
     /** The stratified masses of a sample, searched together; grown to the largest batch seen. */
     private double[] masses = new double[0];
     /** Per-row doubles: an update's new priorities (all computed and checked before the first is set), a sample's weights. */
@@ -89,6 +93,28 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
         this.alphaIsHalf = config.alpha() == 0.5f;
         this.logPriorities = config.betaAnnealSamples() > 0 && config.betaStart() < 1f
             ? OffHeap.allocate((long) store.capacity() * Double.BYTES) : null;
+        this.betaAnnealSamples = config.betaAnnealSamples();
+    }
+
+    /**
+     * Sets the number of {@link #sample} calls, counted from this buffer's first, over which beta rises
+     * linearly from the config's {@code betaStart} to 1; beta at the next sample follows from the calls
+     * made so far. A buffer configured without annealing (beta always 1) keeps beta at 1.
+     *
+     * @param samples at least 1
+     */
+    public void annealBetaOver(long samples) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("beta must anneal over at least 1 sample call, got " + samples);
+        }
+        if (config.betaAnnealSamples() > 0) {
+            betaAnnealSamples = samples;
+        }
+    }
+
+    /** The sample calls over which beta anneals to 1 (0: beta is always 1). */
+    public long betaAnnealSamples() {
+        return betaAnnealSamples;
     }
 
     /**
@@ -336,7 +362,7 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
 
     /** The importance exponent the next {@link #sample} will use. */
     public double beta() {
-        long anneal = config.betaAnnealSamples();
+        long anneal = betaAnnealSamples;
         if (anneal == 0) {
             return 1.0;
         }

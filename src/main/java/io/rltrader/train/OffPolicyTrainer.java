@@ -24,7 +24,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Steps are counted in transitions (vectorized steps times env rows), as Stable-Baselines3's
  * {@code total_timesteps}. As in Stable-Baselines3, agents with continuous actions act uniformly at
  * random in [-1, 1] until {@code learningStarts} transitions are stored (discrete agents explore
- * through their epsilon schedule instead).
+ * through their epsilon schedule instead). With prioritized replay, beta anneals to 1 over the sample
+ * calls the run plans ({@link #plannedSamples}), as the PER paper anneals it by the end of learning.
  */
 public final class OffPolicyTrainer implements AutoCloseable {
     /** A log line: counters, the mean return of recently finished episodes, the last loss. */
@@ -109,9 +110,11 @@ public final class OffPolicyTrainer implements AutoCloseable {
      * count passes a multiple of {@code checkpointInterval} (0: never), at the end of a loop
      * iteration, where {@link #writeState} and the agent's checkpoint together capture the run.
      * Log lines and checkpoints fall on multiples of their intervals counted from the trainer's
-     * first transition, and the exploration schedule spans the trainer's whole life (its first
-     * transition to the end of this call), so a trainer restored from a checkpoint and run to the
-     * same end repeats an uninterrupted run exactly.
+     * first transition, and the exploration schedule and prioritized replay's beta annealing span
+     * the trainer's whole life (its first transition to the end of this call), so a trainer restored
+     * from a checkpoint and run to the same end repeats an uninterrupted run exactly. (As with
+     * Stable-Baselines3's {@code learn(..., reset_num_timesteps=False)}, a second call that runs
+     * further stretches both schedules to its own end.)
      */
     public Progress run(long totalTransitions, long logInterval, Consumer<Progress> log, long checkpointInterval,
                         Runnable checkpoint) {
@@ -120,6 +123,9 @@ public final class OffPolicyTrainer implements AutoCloseable {
         }
         long end = transitions + totalTransitions;
         Schedule exploration = agent.explorationSchedule(end / rows);
+        if (prioritized != null) {
+            prioritized.annealBetaOver(Math.max(1, plannedSamples(end)));
+        }
         long start = System.nanoTime();
         long begin = transitions;
         long nextLog = nextMultiple(transitions, logInterval);
@@ -217,6 +223,36 @@ public final class OffPolicyTrainer implements AutoCloseable {
     private double lastLoss() {
         long updates = agent.updates();
         return updates == 0 ? Double.NaN : updates == restoredLossUpdate ? restoredLoss : agent.lastLoss();
+    }
+
+    /**
+     * The sample calls of a run from the trainer's first transition until {@code end} transitions:
+     * {@code gradientSteps} for each vector step {@code v} (counted from 1) that is a multiple of
+     * {@code trainFrequency} once {@code v * rows} transitions reach both {@code learningStarts} and
+     * the batch size (the store holds every step's transitions as they come, n-step or not, up to
+     * its capacity: {@code run}'s condition exactly), or none where the store cannot hold a batch.
+     */
+    public long plannedSamples(long end) {
+        if (sink.store().capacity() < settings.batchSize()) {
+            return 0;
+        }
+        long vectorStepsAtEnd = (end + rows - 1) / rows;
+        long threshold = Math.max(settings.learningStarts(), settings.batchSize());
+        long firstStep = Math.max(1, (threshold + rows - 1) / rows);
+        if (firstStep > vectorStepsAtEnd) {
+            return 0;
+        }
+        long frequency = settings.trainFrequency();
+        long trainingSteps = vectorStepsAtEnd / frequency - (firstStep - 1) / frequency;
+        return trainingSteps * settings.gradientSteps();
+    }
+
+    /** The importance exponent prioritized replay's next sample will use; an error for uniform replay. */
+    public double priorityBeta() {
+        if (prioritized == null) {
+            throw new IllegalStateException("this trainer replays uniformly: there is no priority beta");
+        }
+        return prioritized.beta();
     }
 
     /** The first multiple of {@code interval} above {@code count}; never for a non-positive interval. */
