@@ -15,10 +15,18 @@ class QrDqnLearningTest {
             0.01, "linear", 1.0, 0.05, 0.3, 0.995, 10.0, 1, false, 0.6, 0.4, seed);
     }
 
+    /**
+     * Held out as three 200-bar episodes, the training episodes' length ({@link SineTask#heldOutSegments}):
+     * as one 600-bar episode the compounding equity drives the unrealized-PnL/initial-cash entry of the
+     * observation to about 10x anything training saw, and whether the greedy policy survives that
+     * extrapolation is luck of the seed (seeds 11..20 on one episode: 0.75 to 0.96 of the oracle, double
+     * 0.80 to 0.96; with that entry clamped to the training range 0.95 to 0.99). On the three episodes
+     * seeds 11..20 reach 0.991 to 0.996 of the oracle for both double settings.
+     */
     @ParameterizedTest(name = "double={0}")
     @ValueSource(booleans = {false, true})
     void reachesEightyPercentOfTheOracleOnHeldOutBars(boolean doubleQ) {
-        SineTask.assertLearns("qr-dqn double=" + doubleQ, 100_000,
+        SineTask.assertLearns("qr-dqn double=" + doubleQ, 100_000, SineTask.EPISODE_SEGMENTS,
             observations -> new QrDqnAgent(observations, DiscreteTradingEnv.ACTIONS, taskConfig(doubleQ, 11)));
     }
 

@@ -46,10 +46,37 @@ final class SineTask {
     }
 
     DiscreteTradingEnv evaluationEnv() {
-        EnvConfig env = EnvConfig.of(1).withWindow(WINDOW).withRows(TEST)
+        return evaluationEnv(TEST);
+    }
+
+    /** One evaluation episode over {@code rows} (within the held-out bars), starting from the initial cash. */
+    DiscreteTradingEnv evaluationEnv(RowRange rows) {
+        EnvConfig env = EnvConfig.of(1).withWindow(WINDOW).withRows(rows)
             .withReward(new RewardConfig(RewardConfig.Kind.LOG_RETURN, 100, 0, 0));
         return new DiscreteTradingEnv(data.asset(0), features, config(env));
     }
+
+    /**
+     * The held-out bars cut into {@code segments} consecutive equal row ranges, each evaluated as its
+     * own episode from the initial cash. With {@link #EPISODE_SEGMENTS} the episodes have the training
+     * episodes' length, so the account state stays in the range training saw: the unrealized PnL entry
+     * is over the initial cash, and over one 600-bar episode the compounding equity drives it to about
+     * 10x its largest value in 200-bar training episodes.
+     */
+    static RowRange[] heldOutSegments(int segments) {
+        if (segments < 1 || TEST.length() % segments != 0) {
+            throw new IllegalArgumentException("segments must divide " + TEST.length() + ", got " + segments);
+        }
+        int length = TEST.length() / segments;
+        RowRange[] out = new RowRange[segments];
+        for (int i = 0; i < segments; i++) {
+            out[i] = new RowRange(TEST.start() + i * length, TEST.start() + (i + 1) * length);
+        }
+        return out;
+    }
+
+    /** Held-out episodes of the training episode length (200 bars): see {@link #heldOutSegments}. */
+    static final int EPISODE_SEGMENTS = 3;
 
     private static DiscreteTradingEnv.Config config(EnvConfig env) {
         return new DiscreteTradingEnv.Config(env, MarketConfig.frictionless().withAllowShort(true),
@@ -58,11 +85,20 @@ final class SineTask {
 
     /** Total log return of equity over one pass of the held-out bars, choosing actions with {@code policy}. */
     double heldOutLogReturn(OffPolicyAgent agent) {
-        DiscreteTradingEnv env = evaluationEnv();
-        env.reset();
-        try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
-            return run(env, row -> -1, policy);
+        return heldOutLogReturn(agent, 1);
+    }
+
+    /** The sum of the total log returns of the {@code segments} held-out episodes of {@link #heldOutSegments}. */
+    double heldOutLogReturn(OffPolicyAgent agent, int segments) {
+        double total = 0;
+        for (RowRange rows : heldOutSegments(segments)) {
+            DiscreteTradingEnv env = evaluationEnv(rows);
+            env.reset();
+            try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
+                total += run(env, row -> -1, policy);
+            }
         }
+        return total;
     }
 
     /**
@@ -79,9 +115,19 @@ final class SineTask {
 
     /** Total log return of the oracle over the held-out bars. */
     double oracleLogReturn() {
-        DiscreteTradingEnv env = evaluationEnv();
-        env.reset();
-        return run(env, row -> data.asset(0).price().get(row + 1) > data.asset(0).price().get(row) ? 2 : 0, null);
+        return oracleLogReturn(1);
+    }
+
+    /** The oracle's {@link #heldOutLogReturn(OffPolicyAgent, int)}: the same episodes. */
+    double oracleLogReturn(int segments) {
+        double total = 0;
+        for (RowRange rows : heldOutSegments(segments)) {
+            DiscreteTradingEnv env = evaluationEnv(rows);
+            env.reset();
+            total += run(env, row -> data.asset(0).price().get(row + 1) > data.asset(0).price().get(row) ? 2 : 0,
+                null);
+        }
+        return total;
     }
 
     /**
@@ -90,14 +136,22 @@ final class SineTask {
      * fails below 80%.
      */
     static double assertLearns(String label, long steps, IntFunction<? extends OffPolicyAgent> factory) {
+        return assertLearns(label, steps, 1, factory);
+    }
+
+    /**
+     * {@link #assertLearns(String, long, IntFunction)} with the held-out bars evaluated as
+     * {@code segments} episodes ({@link #heldOutSegments}), the oracle on the same episodes.
+     */
+    static double assertLearns(String label, long steps, int segments, IntFunction<? extends OffPolicyAgent> factory) {
         SineTask task = new SineTask(3);
         DiscreteTradingEnv env = task.trainingEnv(8, 5);
         long start = System.nanoTime();
         try (OffPolicyAgent agent = factory.apply(env.observationSize());
              OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
             trainer.run(steps, 0, null);
-            double learned = task.heldOutLogReturn(agent);
-            double oracle = task.oracleLogReturn();
+            double learned = task.heldOutLogReturn(agent, segments);
+            double oracle = task.oracleLogReturn(segments);
             System.out.printf("%s: held-out log return %.3f, oracle %.3f, ratio %.3f, %d updates in %.1f s%n",
                 label, learned, oracle, learned / oracle, agent.updates(), (System.nanoTime() - start) / 1e9);
             org.junit.jupiter.api.Assertions.assertTrue(oracle > 1, "oracle log return " + oracle);
