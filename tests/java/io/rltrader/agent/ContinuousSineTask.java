@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rltrader.data.FeatureMatrix;
 import io.rltrader.data.MarketData;
 import io.rltrader.data.Normalization;
+import io.rltrader.data.RowRange;
 import io.rltrader.data.SyntheticSeries;
 import io.rltrader.env.ContinuousTradingEnv;
 import io.rltrader.env.EnvConfig;
@@ -23,7 +24,11 @@ import java.util.function.IntFunction;
  * equity in [-1, 1], shorting allowed, no costs, reward the log return of equity x 100. The oracle
  * holds +1 when the next close is higher and -1 when lower; the last three log returns in the
  * observation reveal the phase, so the oracle is within reach except at the turning points. Training
- * on bars [0, 1200), evaluation on the held-out bars [1200, 1800), compared as total log returns.
+ * on bars [0, 1200) in 200-bar episodes, evaluation on the held-out bars [1200, 1800) as three
+ * 200-bar episodes ({@link SineTask#heldOutSegments}, the oracle on the same episodes), compared as
+ * total log returns. The continuous env has the same account-state block as the discrete one, so one
+ * 600-bar held-out episode would drive its unrealized-PnL/initial-cash entry far beyond anything
+ * training saw.
  */
 final class ContinuousSineTask {
     final MarketData data;
@@ -47,8 +52,10 @@ final class ContinuousSineTask {
 
     /**
      * Trains the agent {@code factory} makes for this task's observation size ({@code name} in the
-     * printed line) on 40 000 transitions from 4 envs and asserts that its held-out log return is at
-     * least 90% of the oracle's.
+     * printed line) on 20 000 transitions from 4 envs and asserts that its held-out log return (three
+     * 200-bar episodes) is at least 90% of the oracle's. Seeds 11..18 on 20k: SAC 0.978 to 0.984, TD3
+     * 0.999 to 1.000 (on 40k 0.989 to 0.992 and 1.000); as one 600-bar episode on 40k they reached SAC
+     * 0.941 to 0.989, TD3 0.900 to 0.997.
      */
     static void assertReachesNinetyPercentOfTheOracle(String name, IntFunction<OffPolicyAgent> factory) {
         ContinuousSineTask task = new ContinuousSineTask(3);
@@ -56,9 +63,9 @@ final class ContinuousSineTask {
         long start = System.nanoTime();
         try (OffPolicyAgent agent = factory.apply(env.observationSize());
              OffPolicyTrainer trainer = new OffPolicyTrainer(agent, env)) {
-            trainer.run(40_000, 0, null);
-            double learned = task.heldOutLogReturn(agent);
-            double oracle = task.oracleLogReturn();
+            trainer.run(20_000, 0, null);
+            double learned = task.heldOutLogReturn(agent, SineTask.EPISODE_SEGMENTS);
+            double oracle = task.oracleLogReturn(SineTask.EPISODE_SEGMENTS);
             System.out.printf("%s: held-out log return %.3f, oracle %.3f, ratio %.3f, %d updates in %.1f s%n", name,
                 learned, oracle, learned / oracle, agent.updates(), (System.nanoTime() - start) / 1e9);
             assertTrue(oracle > 1, "oracle log return " + oracle);
@@ -83,20 +90,36 @@ final class ContinuousSineTask {
         assertArrayEquals(runs[0], runs[1]);
     }
 
-    /** Total log return of equity over the held-out bars with the agent's deterministic policy. */
-    double heldOutLogReturn(OffPolicyAgent agent) {
-        ContinuousTradingEnv env = env(EnvConfig.of(1).withWindow(SineTask.WINDOW).withRows(SineTask.TEST));
-        env.reset();
-        try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
-            return run(env, policy);
-        }
+    /** One evaluation episode over {@code rows} (within the held-out bars), starting from the initial cash. */
+    private ContinuousTradingEnv evaluationEnv(RowRange rows) {
+        return env(EnvConfig.of(1).withWindow(SineTask.WINDOW).withRows(rows));
     }
 
-    /** Total log return of the oracle over the held-out bars. */
-    double oracleLogReturn() {
-        ContinuousTradingEnv env = env(EnvConfig.of(1).withWindow(SineTask.WINDOW).withRows(SineTask.TEST));
-        env.reset();
-        return run(env, null);
+    /**
+     * The sum of the total log returns of equity of the agent's deterministic policy over the
+     * {@code segments} held-out episodes of {@link SineTask#heldOutSegments}.
+     */
+    double heldOutLogReturn(OffPolicyAgent agent, int segments) {
+        double total = 0;
+        for (RowRange rows : SineTask.heldOutSegments(segments)) {
+            ContinuousTradingEnv env = evaluationEnv(rows);
+            env.reset();
+            try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
+                total += run(env, policy);
+            }
+        }
+        return total;
+    }
+
+    /** The oracle's {@link #heldOutLogReturn(OffPolicyAgent, int)}: the same episodes. */
+    double oracleLogReturn(int segments) {
+        double total = 0;
+        for (RowRange rows : SineTask.heldOutSegments(segments)) {
+            ContinuousTradingEnv env = evaluationEnv(rows);
+            env.reset();
+            total += run(env, null);
+        }
+        return total;
     }
 
     private double run(ContinuousTradingEnv env, OffPolicyAgent.BoundPolicy policy) {
