@@ -11,8 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * PPO finds the known optimum of the sine task on held-out bars; 16 vectorized envs get there in
- * less wall-clock time than one; runs are reproducible.
+ * PPO gets close to the known optimum of the sine task on held-out bars; 16 vectorized envs reach 80%
+ * of it in less time than one; runs are reproducible. The held-out bars are evaluated as three 200-bar
+ * episodes ({@link SineTask#EPISODE_SEGMENTS}), the training episodes' length.
  */
 class PpoLearningTest {
     /** Rollouts of 1024 samples whatever the env count, so that only the collection differs. */
@@ -37,10 +38,10 @@ class PpoLearningTest {
                 long start = THREAD.getCurrentThreadCpuTime();
                 trainer.run(1024, 0, null);
                 seconds += (THREAD.getCurrentThreadCpuTime() - start) / 1e9;
-                double learned = task.heldOutLogReturn(obs -> agent.policy(obs, 1));
+                double learned = task.heldOutLogReturn(obs -> agent.policy(obs, 1), SineTask.EPISODE_SEGMENTS);
                 reached[0] = learned;
                 if (learned >= target) {
-                    System.out.printf("ppo %d envs: %.3f (%.0f%% of target) after %d transitions, %.2f s%n", envs,
+                    System.out.printf("ppo %d envs: %.3f (%.0f%% of target) after %d transitions, %.3f s%n", envs,
                         learned, 100 * learned / target, trainer.transitions(), seconds);
                     return seconds;
                 }
@@ -53,13 +54,54 @@ class PpoLearningTest {
 
     private static final ThreadMXBean THREAD = ManagementFactory.getThreadMXBean();
 
+    /**
+     * The greedy policy of 16 envs must reach 98% of the oracle's held-out log return within 50
+     * rollouts of 1024 transitions. 98% is above the near-trivial follow-the-last-return policy (about
+     * 0.974, asserted below); 80% was not, and was reached after the first rollout. Seeds 11..18: first
+     * at 98% after 17 to 21 rollouts (seed 11: 18), 0.984 to 0.988 after 30; one env: 7 to 22.
+     */
     @Test
-    void reachesEightyPercentOfTheOracleAndSixteenEnvsGetThereFaster() {
+    void reachesNinetyEightPercentOfTheOracle() {
+        SineTask task = new SineTask(3);
+        int segments = SineTask.EPISODE_SEGMENTS;
+        double oracle = task.oracleLogReturn(segments);
+        double target = 0.98 * oracle;
+        double trivial = task.followLastReturnLogReturn(segments);
+        assertTrue(trivial < target, "follow-the-last-return " + trivial / oracle + " of the oracle");
+        DiscreteTradingEnv env = task.trainingEnv(16, 5);
+        try (PpoAgent agent = PpoAgent.discrete(env.observationSize(), DiscreteTradingEnv.ACTIONS, 16,
+                taskConfig(16, 11));
+             OnPolicyTrainer trainer = new OnPolicyTrainer(agent, env)) {
+            double learned = Double.NaN;
+            for (int round = 0; round < 50; round++) {
+                trainer.run(1024, 0, null);
+                learned = task.heldOutLogReturn(obs -> agent.policy(obs, 1), segments);
+                if (learned >= target) {
+                    break;
+                }
+            }
+            System.out.printf("ppo: held-out log return %.3f, oracle %.3f, ratio %.3f (follow-the-last-return %.3f)"
+                + " after %d transitions%n", learned, oracle, learned / oracle, trivial / oracle,
+                trainer.transitions());
+            assertTrue(learned >= target, "held-out log return " + learned + " vs oracle " + oracle + " (ratio "
+                + learned / oracle + ")");
+        }
+    }
+
+    /**
+     * 16 envs reach 80% of the oracle in less time than one env. Both reach it after the first rollout
+     * of 1024 transitions on every seed of 11..18, so this compares the CPU time of one rollout and
+     * update (tens of milliseconds), collected from 16 envs at a time or one at a time; the learning
+     * itself is {@link #reachesNinetyEightPercentOfTheOracle}'s. At 98% it would not work: the env
+     * counts need different numbers of rollouts (seed 11: 18 with 16 envs, 7 with one).
+     */
+    @Test
+    void sixteenEnvsReachEightyPercentOfTheOracleFaster() {
         SineTask task = new SineTask(3);
         // Warm up the JIT on both shapes so that neither measured run pays for compilation.
         secondsToTarget(task, 16, Double.POSITIVE_INFINITY, 0, new double[1]);
         secondsToTarget(task, 1, Double.POSITIVE_INFINITY, 0, new double[1]);
-        double oracle = task.oracleLogReturn();
+        double oracle = task.oracleLogReturn(SineTask.EPISODE_SEGMENTS);
         assertTrue(oracle > 1, "oracle log return " + oracle);
         double target = 0.8 * oracle;
         double[] reached = new double[1];
@@ -67,8 +109,8 @@ class PpoLearningTest {
         assertTrue(vectorized > 0, "16 envs: held-out log return " + reached[0] + " vs oracle " + oracle);
         // One env has to be slower; it is given a generous budget, so that a ratio can be reported.
         double single = secondsToTarget(task, 1, target, Math.max(3, 10 * vectorized), reached);
-        System.out.printf("ppo time to 80%% of the oracle: 16 envs %.2f s, 1 env %s%n", vectorized,
-            single < 0 ? "not within budget" : String.format("%.2f s (%.1fx)", single, single / vectorized));
+        System.out.printf("ppo time to 80%% of the oracle: 16 envs %.3f s, 1 env %s%n", vectorized,
+            single < 0 ? "not within budget" : String.format("%.3f s (%.1fx)", single, single / vectorized));
         assertTrue(single < 0 || single > vectorized, "1 env reached the target in " + single + " s, 16 envs in "
             + vectorized + " s");
     }

@@ -59,10 +59,22 @@ class ReinforceTest {
             seed);
     }
 
+    /**
+     * The greedy policy must reach 98% of the oracle's log return on the held-out bars, evaluated as
+     * three 200-bar episodes ({@link SineTask#EPISODE_SEGMENTS}), within 150 rounds of 16 x 200
+     * transitions. 98% is above the near-trivial follow-the-last-return policy (about 0.974, asserted
+     * below); 80% was not (it was reached in 1 to 4 rounds). Seeds 11..18: first at 98% after 44 to
+     * 65 rounds (seed 11: 50), 0.985 to 0.989 after 150; before round 43 every seed is below the
+     * trivial policy, most on plateaus between 0.89 and 0.95.
+     */
     @Test
-    void reachesEightyPercentOfTheOracleOnHeldOutBars() {
+    void reachesNinetyEightPercentOfTheOracleOnHeldOutBars() {
         SineTask task = new SineTask(3);
-        double oracle = task.oracleLogReturn();
+        int segments = SineTask.EPISODE_SEGMENTS;
+        double oracle = task.oracleLogReturn(segments);
+        double target = 0.98 * oracle;
+        double trivial = task.followLastReturnLogReturn(segments);
+        assertTrue(trivial < target, "follow-the-last-return " + trivial / oracle + " of the oracle");
         DiscreteTradingEnv env = task.trainingEnv(16, 5);
         try (ReinforceAgent agent = new ReinforceAgent(env.observationSize(), DiscreteTradingEnv.ACTIONS, 16,
                 taskConfig(11));
@@ -70,14 +82,16 @@ class ReinforceTest {
             double learned = Double.NaN;
             for (int round = 0; round < 150; round++) {
                 trainer.run(16 * 200, 0, null);
-                learned = task.heldOutLogReturn(rows -> agent.policy(rows, 1));
-                if (learned >= 0.8 * oracle) {
+                learned = task.heldOutLogReturn(rows -> agent.policy(rows, 1), segments);
+                if (learned >= target) {
                     break;
                 }
             }
-            System.out.printf("reinforce: held-out log return %.3f, oracle %.3f, ratio %.3f after %d transitions%n",
-                learned, oracle, learned / oracle, trainer.transitions());
-            assertTrue(learned >= 0.8 * oracle, "held-out log return " + learned + " vs oracle " + oracle);
+            System.out.printf("reinforce: held-out log return %.3f, oracle %.3f, ratio %.3f (follow-the-last-return"
+                + " %.3f) after %d transitions%n", learned, oracle, learned / oracle, trivial / oracle,
+                trainer.transitions());
+            assertTrue(learned >= target, "held-out log return " + learned + " vs oracle " + oracle + " (ratio "
+                + learned / oracle + ")");
         }
     }
 
