@@ -57,35 +57,14 @@ class PpoLearningTest {
     /**
      * The greedy policy of 16 envs must reach 98% of the oracle's held-out log return within 50
      * rollouts of 1024 transitions. 98% is above the near-trivial follow-the-last-return policy (about
-     * 0.974, asserted below); 80% was not, and was reached after the first rollout. Seeds 11..18: first
+     * 0.974, which SineTask.assertOnPolicyReaches checks is below it); 80% was not, and was reached after the first rollout. Seeds 11..18: first
      * at 98% after 17 to 21 rollouts (seed 11: 18), 0.984 to 0.988 after 30; one env: 7 to 22.
      */
     @Test
     void reachesNinetyEightPercentOfTheOracle() {
-        SineTask task = new SineTask(3);
-        int segments = SineTask.EPISODE_SEGMENTS;
-        double oracle = task.oracleLogReturn(segments);
-        double target = 0.98 * oracle;
-        double trivial = task.followLastReturnLogReturn(segments);
-        assertTrue(trivial < target, "follow-the-last-return " + trivial / oracle + " of the oracle");
-        DiscreteTradingEnv env = task.trainingEnv(16, 5);
-        try (PpoAgent agent = PpoAgent.discrete(env.observationSize(), DiscreteTradingEnv.ACTIONS, 16,
-                taskConfig(16, 11));
-             OnPolicyTrainer trainer = new OnPolicyTrainer(agent, env)) {
-            double learned = Double.NaN;
-            for (int round = 0; round < 50; round++) {
-                trainer.run(1024, 0, null);
-                learned = task.heldOutLogReturn(obs -> agent.policy(obs, 1), segments);
-                if (learned >= target) {
-                    break;
-                }
-            }
-            System.out.printf("ppo: held-out log return %.3f, oracle %.3f, ratio %.3f (follow-the-last-return %.3f)"
-                + " after %d transitions%n", learned, oracle, learned / oracle, trivial / oracle,
-                trainer.transitions());
-            assertTrue(learned >= target, "held-out log return " + learned + " vs oracle " + oracle + " (ratio "
-                + learned / oracle + ")");
-        }
+        SineTask.assertOnPolicyReaches("ppo", 0.98, 50, 1024,
+            observations -> PpoAgent.discrete(observations, DiscreteTradingEnv.ACTIONS, 16, taskConfig(16, 11)),
+            agent -> obs -> agent.policy(obs, 1));
     }
 
     /**

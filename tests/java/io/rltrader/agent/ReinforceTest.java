@@ -69,30 +69,9 @@ class ReinforceTest {
      */
     @Test
     void reachesNinetyEightPercentOfTheOracleOnHeldOutBars() {
-        SineTask task = new SineTask(3);
-        int segments = SineTask.EPISODE_SEGMENTS;
-        double oracle = task.oracleLogReturn(segments);
-        double target = 0.98 * oracle;
-        double trivial = task.followLastReturnLogReturn(segments);
-        assertTrue(trivial < target, "follow-the-last-return " + trivial / oracle + " of the oracle");
-        DiscreteTradingEnv env = task.trainingEnv(16, 5);
-        try (ReinforceAgent agent = new ReinforceAgent(env.observationSize(), DiscreteTradingEnv.ACTIONS, 16,
-                taskConfig(11));
-             OnPolicyTrainer trainer = new OnPolicyTrainer(agent, env)) {
-            double learned = Double.NaN;
-            for (int round = 0; round < 150; round++) {
-                trainer.run(16 * 200, 0, null);
-                learned = task.heldOutLogReturn(rows -> agent.policy(rows, 1), segments);
-                if (learned >= target) {
-                    break;
-                }
-            }
-            System.out.printf("reinforce: held-out log return %.3f, oracle %.3f, ratio %.3f (follow-the-last-return"
-                + " %.3f) after %d transitions%n", learned, oracle, learned / oracle, trivial / oracle,
-                trainer.transitions());
-            assertTrue(learned >= target, "held-out log return " + learned + " vs oracle " + oracle + " (ratio "
-                + learned / oracle + ")");
-        }
+        SineTask.assertOnPolicyReaches("reinforce", 0.98, 150, 16 * 200,
+            observations -> new ReinforceAgent(observations, DiscreteTradingEnv.ACTIONS, 16, taskConfig(11)),
+            agent -> rows -> agent.policy(rows, 1));
     }
 
     @Test

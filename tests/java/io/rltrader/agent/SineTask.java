@@ -11,6 +11,7 @@ import io.rltrader.env.MarketConfig;
 import io.rltrader.env.RewardConfig;
 import io.rltrader.env.StepBuffers;
 import io.rltrader.train.OffPolicyTrainer;
+import io.rltrader.train.OnPolicyTrainer;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -168,6 +169,42 @@ final class SineTask {
      * {@code steps} env steps, prints and returns its held-out log return over the oracle's, and
      * fails below 80%.
      */
+    /**
+     * Trains an on-policy agent on 16 envs in rounds of {@code transitionsPerRound} transitions, for at
+     * most {@code rounds}, until its greedy policy's held-out log return on {@link #EPISODE_SEGMENTS}
+     * episodes reaches {@code fraction} of the oracle's; fails if it never does, or if the near-trivial
+     * follow-the-last-return policy already reaches that fraction (the bar would then say little).
+     */
+    static <A extends OnPolicyAgent> void assertOnPolicyReaches(String label, double fraction, int rounds,
+                                                                long transitionsPerRound, IntFunction<A> factory,
+                                                                Function<A, Function<UnsafeBuffer,
+                                                                    OffPolicyAgent.DiscretePolicy>> policies) {
+        SineTask task = new SineTask(3);
+        int segments = EPISODE_SEGMENTS;
+        double oracle = task.oracleLogReturn(segments);
+        double target = fraction * oracle;
+        double trivial = task.followLastReturnLogReturn(segments);
+        org.junit.jupiter.api.Assertions.assertTrue(trivial < target,
+            "follow-the-last-return " + trivial / oracle + " of the oracle");
+        DiscreteTradingEnv env = task.trainingEnv(16, 5);
+        try (A agent = factory.apply(env.observationSize());
+             OnPolicyTrainer trainer = new OnPolicyTrainer(agent, env)) {
+            double learned = Double.NaN;
+            for (int round = 0; round < rounds; round++) {
+                trainer.run(transitionsPerRound, 0, null);
+                learned = task.heldOutLogReturn(policies.apply(agent), segments);
+                if (learned >= target) {
+                    break;
+                }
+            }
+            System.out.printf("%s: held-out log return %.3f, oracle %.3f, ratio %.3f (follow-the-last-return %.3f)"
+                + " after %d transitions%n", label, learned, oracle, learned / oracle, trivial / oracle,
+                trainer.transitions());
+            org.junit.jupiter.api.Assertions.assertTrue(learned >= target, "held-out log return " + learned
+                + " vs oracle " + oracle + " (ratio " + learned / oracle + ")");
+        }
+    }
+
     static double assertLearns(String label, long steps, IntFunction<? extends OffPolicyAgent> factory) {
         return assertLearns(label, steps, 1, factory);
     }
