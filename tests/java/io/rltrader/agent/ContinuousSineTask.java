@@ -100,24 +100,27 @@ final class ContinuousSineTask {
      * {@code segments} held-out episodes of {@link SineTask#heldOutSegments}.
      */
     double heldOutLogReturn(OffPolicyAgent agent, int segments) {
-        double total = 0;
-        for (RowRange rows : SineTask.heldOutSegments(segments)) {
-            ContinuousTradingEnv env = evaluationEnv(rows);
-            env.reset();
-            try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
-                total += run(env, policy);
-            }
-        }
-        return total;
+        return segmentsLogReturn(agent, segments);
     }
 
     /** The oracle's {@link #heldOutLogReturn(OffPolicyAgent, int)}: the same episodes. */
     double oracleLogReturn(int segments) {
+        return segmentsLogReturn(null, segments);
+    }
+
+    /** The sum over the held-out episodes of the log returns of {@code agent}'s policy, or of the oracle's where it is null. */
+    private double segmentsLogReturn(OffPolicyAgent agent, int segments) {
         double total = 0;
         for (RowRange rows : SineTask.heldOutSegments(segments)) {
             ContinuousTradingEnv env = evaluationEnv(rows);
             env.reset();
-            total += run(env, null);
+            if (agent == null) {
+                total += run(env, null);
+            } else {
+                try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
+                    total += run(env, policy);
+                }
+            }
         }
         return total;
     }

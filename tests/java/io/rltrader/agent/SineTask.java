@@ -46,10 +46,6 @@ final class SineTask {
         return new DiscreteTradingEnv(data.asset(0), features, config(env));
     }
 
-    DiscreteTradingEnv evaluationEnv() {
-        return evaluationEnv(TEST);
-    }
-
     /** One evaluation episode over {@code rows} (within the held-out bars), starting from the initial cash. */
     DiscreteTradingEnv evaluationEnv(RowRange rows) {
         EnvConfig env = EnvConfig.of(1).withWindow(WINDOW).withRows(rows)
@@ -84,67 +80,26 @@ final class SineTask {
             DiscreteTradingEnv.ActionMode.TARGET, 1);
     }
 
-    /** Total log return of equity over one pass of the held-out bars, choosing actions with {@code policy}. */
-    double heldOutLogReturn(OffPolicyAgent agent) {
-        return heldOutLogReturn(agent, 1);
-    }
-
-    /** The sum of the total log returns of the {@code segments} held-out episodes of {@link #heldOutSegments}. */
-    double heldOutLogReturn(OffPolicyAgent agent, int segments) {
-        double total = 0;
-        for (RowRange rows : heldOutSegments(segments)) {
-            DiscreteTradingEnv env = evaluationEnv(rows);
-            env.reset();
-            try (OffPolicyAgent.BoundPolicy policy = agent.policy(env.buffers().observations(), 1)) {
-                total += run(env, row -> -1, policy);
-            }
-        }
-        return total;
-    }
-
     /**
-     * Total log return over one pass of the held-out bars of any deterministic discrete policy, made
-     * by {@code policies} over the evaluation env's observation memory (one row).
+     * The sum of the total log returns of the off-policy agent's greedy policy over the {@code segments}
+     * held-out episodes of {@link #heldOutSegments}, each from the initial cash.
      */
-    double heldOutLogReturn(Function<UnsafeBuffer, OffPolicyAgent.DiscretePolicy> policies) {
-        DiscreteTradingEnv env = evaluationEnv();
-        env.reset();
-        try (OffPolicyAgent.DiscretePolicy policy = policies.apply(env.buffers().observations())) {
-            return run(env, row -> -1, policy);
-        }
+    double heldOutLogReturn(OffPolicyAgent agent, int segments) {
+        return segmentsLogReturn(segments, row -> -1, obs -> agent.policy(obs, 1));
     }
 
     /**
-     * {@link #heldOutLogReturn(Function)} over the {@code segments} held-out episodes of
-     * {@link #heldOutSegments}: the sum of their total log returns, each episode from the initial cash.
+     * {@link #heldOutLogReturn(OffPolicyAgent, int)} for any deterministic discrete policy, made by
+     * {@code policies} over each evaluation env's observation memory (one row).
      */
     double heldOutLogReturn(Function<UnsafeBuffer, OffPolicyAgent.DiscretePolicy> policies, int segments) {
-        double total = 0;
-        for (RowRange rows : heldOutSegments(segments)) {
-            DiscreteTradingEnv env = evaluationEnv(rows);
-            env.reset();
-            try (OffPolicyAgent.DiscretePolicy policy = policies.apply(env.buffers().observations())) {
-                total += run(env, row -> -1, policy);
-            }
-        }
-        return total;
-    }
-
-    /** Total log return of the oracle over the held-out bars. */
-    double oracleLogReturn() {
-        return oracleLogReturn(1);
+        return segmentsLogReturn(segments, row -> -1, policies);
     }
 
     /** The oracle's {@link #heldOutLogReturn(OffPolicyAgent, int)}: the same episodes. */
     double oracleLogReturn(int segments) {
-        double total = 0;
-        for (RowRange rows : heldOutSegments(segments)) {
-            DiscreteTradingEnv env = evaluationEnv(rows);
-            env.reset();
-            total += run(env, row -> data.asset(0).price().get(row + 1) > data.asset(0).price().get(row) ? 2 : 0,
-                null);
-        }
-        return total;
+        return segmentsLogReturn(segments,
+            row -> data.asset(0).price().get(row + 1) > data.asset(0).price().get(row) ? 2 : 0, null);
     }
 
     /**
@@ -154,21 +109,32 @@ final class SineTask {
      * on the three 200-bar episodes: a learning criterion has to be above that to mean anything.
      */
     double followLastReturnLogReturn(int segments) {
+        return segmentsLogReturn(segments,
+            row -> data.asset(0).price().get(row) > data.asset(0).price().get(row - 1) ? 2 : 0, null);
+    }
+
+    /**
+     * The sum over the {@code segments} held-out episodes of the total log return of the policy
+     * {@code policies} makes for each episode's observations, or, where {@code policies} is null, of
+     * the action {@code rule} gives for each decision row.
+     */
+    private double segmentsLogReturn(int segments, IntUnaryOperator rule,
+                                     Function<UnsafeBuffer, ? extends OffPolicyAgent.BoundPolicy> policies) {
         double total = 0;
         for (RowRange rows : heldOutSegments(segments)) {
             DiscreteTradingEnv env = evaluationEnv(rows);
             env.reset();
-            total += run(env, row -> data.asset(0).price().get(row) > data.asset(0).price().get(row - 1) ? 2 : 0,
-                null);
+            if (policies == null) {
+                total += run(env, rule, null);
+            } else {
+                try (OffPolicyAgent.BoundPolicy policy = policies.apply(env.buffers().observations())) {
+                    total += run(env, rule, policy);
+                }
+            }
         }
         return total;
     }
 
-    /**
-     * Trains the agent {@code factory} builds (given the observation size) on 8 training envs for
-     * {@code steps} env steps, prints and returns its held-out log return over the oracle's, and
-     * fails below 80%.
-     */
     /**
      * Trains an on-policy agent on 16 envs in rounds of {@code transitionsPerRound} transitions, for at
      * most {@code rounds}, until its greedy policy's held-out log return on {@link #EPISODE_SEGMENTS}
@@ -205,13 +171,10 @@ final class SineTask {
         }
     }
 
-    static double assertLearns(String label, long steps, IntFunction<? extends OffPolicyAgent> factory) {
-        return assertLearns(label, steps, 1, factory);
-    }
-
     /**
-     * {@link #assertLearns(String, long, IntFunction)} with the held-out bars evaluated as
-     * {@code segments} episodes ({@link #heldOutSegments}), the oracle on the same episodes.
+     * Trains the agent {@code factory} builds (given the observation size) on 8 training envs for
+     * {@code steps} env steps, prints and returns its held-out log return over the oracle's, both on
+     * {@code segments} episodes ({@link #heldOutSegments}), and fails below 80%.
      */
     static double assertLearns(String label, long steps, int segments, IntFunction<? extends OffPolicyAgent> factory) {
         SineTask task = new SineTask(3);
