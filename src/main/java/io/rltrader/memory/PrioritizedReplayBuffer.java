@@ -112,11 +112,6 @@ public final class PrioritizedReplayBuffer implements TransitionSink {
         }
     }
 
-    /** The sample calls over which beta anneals to 1 (0: beta is always 1). */
-    public long betaAnnealSamples() {
-        return betaAnnealSamples;
-    }
-
     /**
      * Stores one vectorized env step (see {@link TransitionStore#addBatch}) and gives the new
      * transitions the maximal priority.
