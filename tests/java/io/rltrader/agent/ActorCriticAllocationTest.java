@@ -2,9 +2,9 @@ package io.rltrader.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rltrader.bench.ThreadAllocation;
 import io.rltrader.util.OffHeap;
 import io.rltrader.util.Rng;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -71,24 +71,14 @@ class ActorCriticAllocationTest {
                 agent.update();
                 policy.act(actions, 0.5);
             }
-            // the counter's own call allocates (816 B here): measure it the same way and take it off
-            long first = allocatedBytes();
-            long overhead = allocatedBytes() - first;
-            long[] rounds = new long[3];
-            for (int round = 0; round < rounds.length; round++) {
-                long before = allocatedBytes();
+            long bytes = ThreadAllocation.fewestBytes(3, () -> {
                 for (int i = 0; i < 50; i++) {
                     agent.update();
                     policy.act(actions, 0.5);
                     policy.act(actions, 0.0);
                 }
-                rounds[round] = allocatedBytes() - before - overhead;
-            }
-            assertEquals(0, rounds[rounds.length - 1], "bytes allocated by 50 updates and 100 acts");
+            });
+            assertEquals(0, bytes, "bytes allocated by 50 updates and 100 acts");
         }
-    }
-
-    private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 }

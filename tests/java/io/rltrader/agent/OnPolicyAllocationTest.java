@@ -2,9 +2,9 @@ package io.rltrader.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rltrader.bench.ThreadAllocation;
 import io.rltrader.env.DiscreteTradingEnv;
 import io.rltrader.train.OnPolicyTrainer;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +14,6 @@ import org.junit.jupiter.api.Test;
  * as a full PPO update: its own per-iteration allocations divided by a handful of ops).
  */
 class OnPolicyAllocationTest {
-    private static final com.sun.management.ThreadMXBean THREAD =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
     @Test
     void ppoCollectionAndUpdateAllocateNothing() {
         SineTask task = new SineTask(3);
@@ -52,16 +49,12 @@ class OnPolicyAllocationTest {
             trainer.collect();
             agent.update();
         }
-        long fewest = Long.MAX_VALUE;
-        for (int window = 0; window < 10 && fewest > 0; window++) {
-            long before = THREAD.getCurrentThreadAllocatedBytes();
+        return ThreadAllocation.fewestBytes(10, () -> {
             for (int i = 0; i < 3; i++) {
                 agent.setProgressRemaining(0.5);
                 trainer.collect();
                 agent.update();
             }
-            fewest = Math.min(fewest, THREAD.getCurrentThreadAllocatedBytes() - before);
-        }
-        return fewest;
+        });
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rltrader.bench.ThreadAllocation;
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.util.OffHeap;
@@ -213,19 +214,11 @@ class PolicyThreadsTest {
                         for (int i = 0; i < 200; i++) {
                             copy.act(actions, 0.0);
                         }
-                        long first = allocatedBytes();
-                        long overhead = allocatedBytes() - first;
-                        // The fewest bytes over up to 10 windows: a steady allocation shows in every
-                        // window, a one-off of the JVM's (a deoptimization under load) in one only.
-                        long fewest = Long.MAX_VALUE;
-                        for (int window = 0; window < 10 && fewest > 0; window++) {
-                            long before = allocatedBytes();
+                        return ThreadAllocation.fewestBytes(10, () -> {
                             for (int i = 0; i < 500; i++) {
                                 copy.act(actions, 0.0);
                             }
-                            fewest = Math.min(fewest, allocatedBytes() - before - overhead);
-                        }
-                        return fewest;
+                        });
                     }).get(120, TimeUnit.SECONDS);
                     assertEquals(0, bytes, agent + ": bytes allocated by 500 acts of a copy on its own thread");
                 } finally {
@@ -233,11 +226,6 @@ class PolicyThreadsTest {
                 }
             }
         }
-    }
-
-    private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
-            .getCurrentThreadAllocatedBytes();
     }
 
     /** Copies read the agent's weights, not a snapshot: after an update original and copy still agree. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rltrader.bench.ThreadAllocation;
 import io.rltrader.data.MarketData;
 import io.rltrader.util.UserInputException;
 import org.junit.jupiter.api.Test;
@@ -126,19 +127,14 @@ class NonFiniteObservationTest {
                 EnvFixtures.env(16, 2, 100, 5).withReward(RewardConfig.differentialSharpe(0.05)),
                 MarketConfig.tutorialDefaults(), DiscreteTradingEnv.ActionMode.LOT, 1));
         env.reset();
-        com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        long bytes = 0;
-        for (int round = 0; round < 3; round++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
+        long bytes = ThreadAllocation.fewestBytes(3, () -> {
             for (int i = 0; i < 20_000; i++) {
                 for (int row = 0; row < 16; row++) {
                     env.buffers().putDiscreteAction(row, (i + row) % 3);
                 }
                 env.step();
             }
-            bytes = threads.getCurrentThreadAllocatedBytes() - before;
-        }
+        });
         assertEquals(0, bytes, "bytes allocated by 20,000 steps of 16 envs");
     }
 }
