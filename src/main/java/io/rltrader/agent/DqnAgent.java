@@ -2,24 +2,13 @@ package io.rltrader.agent;
 
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Adam;
-import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.Binding;
-import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
-import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.Kernels;
 import io.rltrader.nn.LayerPass;
 import io.rltrader.nn.NativeConstants;
-import io.rltrader.nn.NativeRuntime;
 import io.rltrader.nn.RegressionLoss;
-import io.rltrader.nn.SafeTensorsFile;
-import io.rltrader.nn.Schedule;
-import io.rltrader.util.Rng;
-import io.rltrader.util.UserInputException;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.function.DoubleSupplier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -42,7 +31,7 @@ import org.bytedeco.pytorch.Tensor;
  * ({@link Kernels#TENSOR_OPS}) it is about twenty small tensor ops and Adam is eight. The CPU runs the
  * CUDA path too when asked (the tests compare both with an autograd reference).
  */
-public final class DqnAgent implements OffPolicyAgent {
+public final class DqnAgent extends ValueAgent<DqnAgent.Config, QNetwork> {
     /**
      * Every hyperparameter, with SB3-like names.
      *
@@ -77,7 +66,7 @@ public final class DqnAgent implements OffPolicyAgent {
                          int targetUpdateInterval, double tau, String exploration, double epsilonStart,
                          double epsilonEnd, double explorationFraction, double epsilonDecay, String loss,
                          double huberDelta, double maxGradNorm, int nStep, boolean prioritized,
-                         double priorityAlpha, double priorityBetaStart, long seed) {
+                         double priorityAlpha, double priorityBetaStart, long seed) implements ValueAgentConfig {
         public Config {
             hidden = hidden == null ? new int[] {128, 128} : hidden.clone();
             ConfigChecks.requirePositiveWidths("dqn", "hidden", hidden);
@@ -118,12 +107,6 @@ public final class DqnAgent implements OffPolicyAgent {
                 priorityAlpha, priorityBetaStart, seed);
         }
 
-        /** The exploration schedule over vectorized env steps for a run of {@code totalSteps}. */
-        public Schedule explorationSchedule(long totalSteps) {
-            return ConfigChecks.exploration(exploration, epsilonStart, epsilonEnd, explorationFraction, epsilonDecay,
-                totalSteps);
-        }
-
         @Override
         public boolean equals(Object o) {
             return o instanceof Config c && toString().equals(c.toString());
@@ -140,19 +123,6 @@ public final class DqnAgent implements OffPolicyAgent {
         }
     }
 
-    private final Config config;
-    private final int observations;
-    private final int actions;
-    private final DeviceTensors arena;
-    private final QNetwork online;
-    private final QNetwork target;
-    private final ValueOptimization optimization;
-    /** {@link #lastLoss} for the fault check, made once: no supplier is allocated per update. */
-    private final DoubleSupplier lossValue = this::lastLoss;
-    private final DeviceBatch batch;
-    private final Rng explorationRng;
-
-    private final Kernels kernels;
     private final LayerPass onlinePass;
     private final LayerPass targetNextPass;
     private final LayerPass onlineNextPass;
@@ -188,28 +158,10 @@ public final class DqnAgent implements OffPolicyAgent {
 
     /** With the given kernels: {@link Kernels#TENSOR_OPS} on the CPU runs the CUDA code path (tests). */
     DqnAgent(int observations, int actions, Config config, ComputeDevice device, Kernels kernels) {
-        if (observations <= 0) {
-            throw new UserInputException("dqn: observation size must be positive, got " + observations);
-        }
-        if (actions < 2) {
-            throw new UserInputException("dqn: needs at least 2 discrete actions, got " + actions);
-        }
-        this.kernels = kernels.requireSupportedOn(device, "dqn");
-        NativeRuntime.init();
-        NativeRuntime.flushDenormalsOnThisThread();
-        this.config = config;
-        this.observations = observations;
-        this.actions = actions;
-        this.arena = new DeviceTensors(device);
-        this.online = new QNetwork(arena, observations, config.hidden(), actions, config.dueling(),
-            Rng.split(config.seed(), 101));
-        this.target = new QNetwork(arena, observations, config.hidden(), actions, config.dueling(),
-            Rng.split(config.seed(), 101));
-        this.optimization = new ValueOptimization(arena, online.parameters, target.parameters, config.learningRate(),
-            config.maxGradNorm(), config.targetUpdateInterval(), config.tau(), kernels);
-        this.explorationRng = Rng.split(config.seed(), 102);
+        super(ALGORITHM, observations, actions, config, device, kernels,
+            (arena, rng) -> new QNetwork(arena, observations, config.hidden(), actions, config.dueling(), rng),
+            network -> network.parameters);
         int b = config.batchSize();
-        this.batch = new DeviceBatch(arena, b, observations);
 
         onlinePass = online.layer.bind(new Binding(arena, b, true), batch.observations, null);
         targetNextPass = target.layer.bind(new Binding(arena, b, false), batch.nextObservations, null);
@@ -262,59 +214,13 @@ public final class DqnAgent implements OffPolicyAgent {
         }
     }
 
-    public Config config() {
-        return config;
-    }
-
-    @Override
-    public ReplaySettings replaySettings() {
-        return new ReplaySettings(config.bufferSize(), config.batchSize(), config.learningStarts(),
-            config.trainFrequency(), config.gradientSteps(), config.nStep(), config.gamma(), config.prioritized(),
-            config.priorityAlpha(), config.priorityBetaStart(), config.seed());
-    }
-
-    @Override
-    public Schedule explorationSchedule(long totalSteps) {
-        return config.explorationSchedule(totalSteps);
-    }
-
-    @Override
-    public int observationSize() {
-        return observations;
-    }
-
-    @Override
-    public int actionCount() {
-        return actions;
-    }
-
-    /** The batch the replay buffer samples into before each {@link #update()}. */
-    @Override
-    public TransitionBatch batch() {
-        return batch.host;
-    }
-
-    /** Gradient updates taken so far. */
-    @Override
-    public long updates() {
-        return optimization.updates();
-    }
-
-    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
-    private final Runnable updateBody = this::updateBelowAutograd;
-
     /**
-     * One gradient update from {@link #batch()}: TD targets from the target network (Double DQN: at
-     * the online network's greedy action), loss on Q(s, a), backward, clip, Adam step, target sync.
-     * With prioritized replay, writes {@code Q(s,a) - target} into the batch's TD errors.
+     * TD targets from the target network (Double DQN: at the online network's greedy action), loss
+     * on Q(s, a), its gradient, backward, clip, Adam step, target sync. With prioritized replay,
+     * writes {@code Q(s,a) - target} into the batch's TD errors.
      */
     @Override
-    public void update() {
-        BelowAutograd.run(updateBody);
-    }
-
-    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
-    private void updateBelowAutograd() {
+    void updateBelowAutograd() {
         batch.upload();
         targetNextPass.forward();
         if (config.doubleQ()) {
@@ -424,18 +330,7 @@ public final class DqnAgent implements OffPolicyAgent {
     /** Algorithm name in checkpoints. */
     public static final String ALGORITHM = "dqn";
     /** Checkpoint layout version this class writes and reads. */
-    public static final int CHECKPOINT_VERSION = 1;
-
-    /**
-     * Writes a checkpoint directory (see {@link CheckpointFiles}): {@code config.json} with the sizes
-     * and this config, {@code model.safetensors} with the online network under its layer names
-     * ({@code q.0.weight}, ...), and {@code state.safetensors} with the target network, Adam's moments
-     * and step, the update count and the exploration generator, so that {@link #load} resumes
-     * bit-identically.
-     */
-    public void save(Path dir) {
-        optimization.save(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config, generators());
-    }
+    public static final int CHECKPOINT_VERSION = ValueAgent.CHECKPOINT_VERSION;
 
     /** Loads a checkpoint written by {@link #save} onto the CPU. */
     public static DqnAgent load(Path dir) {
@@ -446,11 +341,7 @@ public final class DqnAgent implements OffPolicyAgent {
     public static DqnAgent load(Path dir, ComputeDevice device) {
         return AgentCheckpoints.loadValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class,
             (observations, actions, config) -> new DqnAgent(observations, actions, config, device),
-            (agent, checkpoint) -> agent.optimization.restore(checkpoint, agent.generators()));
-    }
-
-    private Map<String, Rng> generators() {
-        return Map.of("exploration", explorationRng);
+            DqnAgent::restore);
     }
 
     /** The loss of the last update (a device-to-host read on CUDA). */
@@ -463,11 +354,6 @@ public final class DqnAgent implements OffPolicyAgent {
     @Override
     public String nonFiniteTerm() {
         return optimization.nonFiniteTerm("TD loss", lossValue);
-    }
-
-    /** The global gradient norm before clipping in the last update, or NaN without clipping. */
-    public double lastGradientNorm() {
-        return optimization.lastGradientNorm();
     }
 
     /**
@@ -491,35 +377,6 @@ public final class DqnAgent implements OffPolicyAgent {
                     }
                 };
             });
-    }
-
-    /** Flat online-network weights (tests, checkpoints). */
-    public float[] onlineWeights() {
-        return online.parameters.toArray();
-    }
-
-    /** Flat target-network weights (tests, checkpoints). */
-    public float[] targetWeights() {
-        return target.parameters.toArray();
-    }
-
-    io.rltrader.nn.ParameterSet onlineParameters() {
-        return online.parameters;
-    }
-
-    io.rltrader.nn.ParameterSet targetParameters() {
-        return target.parameters;
-    }
-
-    Adam optimizer() {
-        return optimization.optimizer();
-    }
-
-    @Override
-    public void close() {
-        optimization.close();
-        batch.close();
-        arena.close();
     }
 
     private static final Scalar ZERO = NativeConstants.ZERO;

@@ -1,20 +1,12 @@
 package io.rltrader.agent;
 
-import io.rltrader.memory.TransitionBatch;
-import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.ComputeDevice;
-import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.Kernels;
 import io.rltrader.nn.NativeConstants;
-import io.rltrader.nn.NativeRuntime;
-import io.rltrader.nn.ParameterSet;
 import io.rltrader.nn.QuantileHuberLoss;
-import io.rltrader.nn.Schedule;
 import io.rltrader.util.Rng;
-import io.rltrader.util.UserInputException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.function.DoubleSupplier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -35,7 +27,7 @@ import org.bytedeco.pytorch.Tensor;
  * quantiles are read through the one-hot (greedy) mask. Every tensor is made in the constructor:
  * acting and updating allocate nothing on the Java heap.
  */
-public final class IqnAgent implements OffPolicyAgent {
+public final class IqnAgent extends ValueAgent<IqnAgent.Config, IqnNetwork> {
     /**
      * Every hyperparameter. {@code hidden[0]} is the width H of the state encoding, the cosine
      * embedding and their product, {@code hidden[1..]} the head's hidden layers; {@code cosines} is
@@ -50,7 +42,7 @@ public final class IqnAgent implements OffPolicyAgent {
                          int batchSize, int learningStarts, int trainFrequency, int gradientSteps,
                          int targetUpdateInterval, double tau, String exploration, double epsilonStart,
                          double epsilonEnd, double explorationFraction, double epsilonDecay, double maxGradNorm,
-                         int nStep, boolean prioritized, double priorityAlpha, double priorityBetaStart, long seed) {
+                         int nStep, boolean prioritized, double priorityAlpha, double priorityBetaStart, long seed) implements ValueAgentConfig {
         public Config {
             hidden = hidden == null ? new int[] {256, 256} : hidden.clone();
             ConfigChecks.require("iqn", hidden.length >= 1, "hidden", "needs at least the embedding width");
@@ -84,11 +76,6 @@ public final class IqnAgent implements OffPolicyAgent {
                 maxGradNorm, nStep, prioritized, priorityAlpha, priorityBetaStart, value);
         }
 
-        public Schedule explorationSchedule(long totalSteps) {
-            return ConfigChecks.exploration(exploration, epsilonStart, epsilonEnd, explorationFraction, epsilonDecay,
-                totalSteps);
-        }
-
         @Override
         public boolean equals(Object o) {
             return o instanceof Config c && toString().equals(c.toString());
@@ -108,19 +95,8 @@ public final class IqnAgent implements OffPolicyAgent {
     /** Algorithm name in checkpoints. */
     public static final String ALGORITHM = "iqn";
     /** Checkpoint layout version this class writes and reads. */
-    public static final int CHECKPOINT_VERSION = 1;
+    public static final int CHECKPOINT_VERSION = ValueAgent.CHECKPOINT_VERSION;
 
-    private final Config config;
-    private final int observations;
-    private final int actions;
-    private final DeviceTensors arena;
-    private final IqnNetwork online;
-    private final IqnNetwork target;
-    private final ValueOptimization optimization;
-    /** {@link #lastLoss} for the fault check, made once: no supplier is allocated per update. */
-    private final DoubleSupplier lossValue = this::lastLoss;
-    private final DeviceBatch batch;
-    private final Rng explorationRng;
     private final Rng tauRng;
 
     private final SampledTaus onlineTaus;
@@ -145,30 +121,13 @@ public final class IqnAgent implements OffPolicyAgent {
     }
 
     public IqnAgent(int observations, int actions, Config config, ComputeDevice device) {
-        if (observations <= 0) {
-            throw new UserInputException("iqn: observation size must be positive, got " + observations);
-        }
-        if (actions < 2) {
-            throw new UserInputException("iqn: needs at least 2 discrete actions, got " + actions);
-        }
-        NativeRuntime.init();
-        NativeRuntime.flushDenormalsOnThisThread();
-        this.config = config;
-        this.observations = observations;
-        this.actions = actions;
+        super(ALGORITHM, observations, actions, config, device, Kernels.defaultFor(device),
+            (arena, rng) -> new IqnNetwork(arena, observations, config.hidden(), config.cosines(), actions, rng),
+            network -> network.parameters);
         int b = config.batchSize();
         int n = config.quantiles();
         int nTarget = config.targetQuantiles();
-        this.arena = new DeviceTensors(device);
-        this.online = new IqnNetwork(arena, observations, config.hidden(), config.cosines(), actions,
-            Rng.split(config.seed(), 101));
-        this.target = new IqnNetwork(arena, observations, config.hidden(), config.cosines(), actions,
-            Rng.split(config.seed(), 101));
-        this.optimization = new ValueOptimization(arena, online.parameters, target.parameters, config.learningRate(),
-            config.maxGradNorm(), config.targetUpdateInterval(), config.tau(), Kernels.defaultFor(device));
-        this.explorationRng = Rng.split(config.seed(), 102);
         this.tauRng = Rng.split(config.seed(), 103);
-        this.batch = new DeviceBatch(arena, b, observations);
 
         onlineTaus = new SampledTaus(arena, b, n);
         targetTaus = new SampledTaus(arena, b, nTarget);
@@ -189,73 +148,26 @@ public final class IqnAgent implements OffPolicyAgent {
             config.prioritized() ? batch.weights : null, gradTaken, config.kappa());
     }
 
-    /** Writes a checkpoint directory; the layout is that of {@link DqnAgent#save}, plus the fraction generator. */
-    public void save(Path dir) {
-        optimization.save(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config, generators());
-    }
-
     /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
     public static IqnAgent load(Path dir, ComputeDevice device) {
         return AgentCheckpoints.loadValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class,
             (observations, actions, config) -> new IqnAgent(observations, actions, config, device),
-            (agent, checkpoint) -> agent.optimization.restore(checkpoint, agent.generators()));
+            IqnAgent::restore);
     }
 
-    private Map<String, Rng> generators() {
+    /** The exploration generator and the fractions' generator. */
+    @Override
+    Map<String, Rng> generators() {
         return Map.of("exploration", explorationRng, "taus", tauRng);
     }
 
-    public Config config() {
-        return config;
-    }
-
-    @Override
-    public ReplaySettings replaySettings() {
-        return new ReplaySettings(config.bufferSize(), config.batchSize(), config.learningStarts(),
-            config.trainFrequency(), config.gradientSteps(), config.nStep(), config.gamma(), config.prioritized(),
-            config.priorityAlpha(), config.priorityBetaStart(), config.seed());
-    }
-
-    @Override
-    public Schedule explorationSchedule(long totalSteps) {
-        return config.explorationSchedule(totalSteps);
-    }
-
-    @Override
-    public int observationSize() {
-        return observations;
-    }
-
-    @Override
-    public int actionCount() {
-        return actions;
-    }
-
-    @Override
-    public TransitionBatch batch() {
-        return batch.host;
-    }
-
-    @Override
-    public long updates() {
-        return optimization.updates();
-    }
-
-    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
-    private final Runnable updateBody = this::updateBelowAutograd;
-
     /**
-     * One gradient update from {@link #batch()}: fresh fractions, target quantiles at the greedy next
-     * action, quantile Huber loss on the taken action's quantiles, backward, clip, Adam step, target
-     * sync. Writes each sample's loss into the batch's TD errors (the priority of prioritized replay).
+     * Fresh fractions, target quantiles at the greedy next action, quantile Huber loss on the taken
+     * action's quantiles, its gradient, backward, clip, Adam step, target sync. Writes each sample's
+     * loss into the batch's TD errors (the priority of prioritized replay).
      */
     @Override
-    public void update() {
-        BelowAutograd.run(updateBody);
-    }
-
-    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
-    private void updateBelowAutograd() {
+    void updateBelowAutograd() {
         batch.upload();
         targetTaus.sample(tauRng);
         onlineTaus.sample(tauRng);
@@ -291,11 +203,6 @@ public final class IqnAgent implements OffPolicyAgent {
         return optimization.nonFiniteTerm("quantile Huber loss", lossValue);
     }
 
-    /** The global gradient norm before clipping in the last update, or NaN without clipping. */
-    public double lastGradientNorm() {
-        return optimization.lastGradientNorm();
-    }
-
     /**
      * Epsilon-greedy on the mean of K sampled quantiles per action for {@code rows} observations in
      * off-heap memory; the fractions come from the agent's fraction generator and exploration from its
@@ -324,23 +231,6 @@ public final class IqnAgent implements OffPolicyAgent {
             });
     }
 
-    /** Flat online-network weights (tests, checkpoints). */
-    public float[] onlineWeights() {
-        return online.parameters.toArray();
-    }
-
-    /** Flat target-network weights (tests, checkpoints). */
-    public float[] targetWeights() {
-        return target.parameters.toArray();
-    }
-
-    ParameterSet onlineParameters() {
-        return online.parameters;
-    }
-
-    ParameterSet targetParameters() {
-        return target.parameters;
-    }
 
     /** The online network's fractions of the last update, [B, N] row-major (tests). */
     float[] lastOnlineTaus() {
@@ -352,12 +242,6 @@ public final class IqnAgent implements OffPolicyAgent {
         return targetTaus.toArray();
     }
 
-    @Override
-    public void close() {
-        optimization.close();
-        batch.close();
-        arena.close();
-    }
 
     private static final Scalar ZERO = NativeConstants.ZERO;
     private static final Scalar ONE = NativeConstants.ONE;

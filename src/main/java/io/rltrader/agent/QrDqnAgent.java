@@ -1,21 +1,11 @@
 package io.rltrader.agent;
 
-import io.rltrader.memory.TransitionBatch;
-import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.Binding;
 import io.rltrader.nn.ComputeDevice;
-import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.Kernels;
 import io.rltrader.nn.LayerPass;
 import io.rltrader.nn.NativeConstants;
-import io.rltrader.nn.NativeRuntime;
-import io.rltrader.nn.ParameterSet;
 import io.rltrader.nn.QuantileHuberLoss;
-import io.rltrader.nn.Schedule;
-import io.rltrader.util.Rng;
-import io.rltrader.util.UserInputException;
-import java.util.Map;
-import java.util.function.DoubleSupplier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -39,7 +29,7 @@ import org.bytedeco.pytorch.Tensor;
  * loops and row copies over host memory, and Adam is the fused kernel; on CUDA ({@link Kernels#TENSOR_OPS})
  * they are the tensor ops above. The quantile loss is tensor ops on both.
  */
-public final class QrDqnAgent implements OffPolicyAgent {
+public final class QrDqnAgent extends ValueAgent<QrDqnAgent.Config, QNetwork> {
     /**
      * Every hyperparameter. {@code quantiles} is N and {@code kappa} the Huber threshold of the
      * quantile loss; {@code doubleQ} picks the next action with the online network; the rest mean
@@ -50,7 +40,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
                          int gradientSteps, int targetUpdateInterval, double tau, String exploration,
                          double epsilonStart, double epsilonEnd, double explorationFraction, double epsilonDecay,
                          double maxGradNorm, int nStep, boolean prioritized, double priorityAlpha,
-                         double priorityBetaStart, long seed) {
+                         double priorityBetaStart, long seed) implements ValueAgentConfig {
         public Config {
             hidden = hidden == null ? new int[] {256, 256} : hidden.clone();
             ConfigChecks.requirePositiveWidths("qr-dqn", "hidden", hidden);
@@ -77,11 +67,6 @@ public final class QrDqnAgent implements OffPolicyAgent {
                 priorityBetaStart, value);
         }
 
-        public Schedule explorationSchedule(long totalSteps) {
-            return ConfigChecks.exploration(exploration, epsilonStart, epsilonEnd, explorationFraction, epsilonDecay,
-                totalSteps);
-        }
-
         @Override
         public boolean equals(Object o) {
             return o instanceof Config c && toString().equals(c.toString());
@@ -98,18 +83,7 @@ public final class QrDqnAgent implements OffPolicyAgent {
         }
     }
 
-    private final Config config;
-    private final int observations;
-    private final int actions;
     private final int quantiles;
-    private final DeviceTensors arena;
-    private final QNetwork online;
-    private final QNetwork target;
-    private final ValueOptimization optimization;
-    /** {@link #lastLoss} for the fault check, made once: no supplier is allocated per update. */
-    private final DoubleSupplier lossValue = this::lastLoss;
-    private final DeviceBatch batch;
-    private final Rng explorationRng;
 
     private final LayerPass onlinePass;
     private final LayerPass targetNextPass;
@@ -138,7 +112,6 @@ public final class QrDqnAgent implements OffPolicyAgent {
     private final Tensor gradTakenRows;
     private final Tensor gradOnlineCube;
     private final QuantileHuberLoss loss;
-    private final Kernels kernels;
     private final float[] nextMeansOnHost;
     private final UnsafeBuffer nextMeansValues;
     private final UnsafeBuffer targetNextValues;
@@ -159,30 +132,12 @@ public final class QrDqnAgent implements OffPolicyAgent {
 
     /** With the given kernels: {@link Kernels#TENSOR_OPS} on the CPU runs the CUDA code path (tests). */
     QrDqnAgent(int observations, int actions, Config config, ComputeDevice device, Kernels kernels) {
-        this.kernels = kernels.requireSupportedOn(device, ALGORITHM);
-        if (observations <= 0) {
-            throw new UserInputException("qr-dqn: observation size must be positive, got " + observations);
-        }
-        if (actions < 2) {
-            throw new UserInputException("qr-dqn: needs at least 2 discrete actions, got " + actions);
-        }
-        NativeRuntime.init();
-        NativeRuntime.flushDenormalsOnThisThread();
-        this.config = config;
-        this.observations = observations;
-        this.actions = actions;
+        super(ALGORITHM, observations, actions, config, device, kernels,
+            (arena, rng) -> new QNetwork(arena, observations, config.hidden(), actions * config.quantiles(), false, rng),
+            network -> network.parameters);
         this.quantiles = config.quantiles();
         int n = quantiles;
         int b = config.batchSize();
-        this.arena = new DeviceTensors(device);
-        this.online = new QNetwork(arena, observations, config.hidden(), actions * n, false,
-            Rng.split(config.seed(), 101));
-        this.target = new QNetwork(arena, observations, config.hidden(), actions * n, false,
-            Rng.split(config.seed(), 101));
-        this.optimization = new ValueOptimization(arena, online.parameters, target.parameters, config.learningRate(),
-            config.maxGradNorm(), config.targetUpdateInterval(), config.tau(), kernels);
-        this.explorationRng = Rng.split(config.seed(), 102);
-        this.batch = new DeviceBatch(arena, b, observations);
 
         onlinePass = online.layer.bind(new Binding(arena, b, true), batch.observations, null);
         targetNextPass = target.layer.bind(new Binding(arena, b, false), batch.nextObservations, null);
@@ -247,75 +202,22 @@ public final class QrDqnAgent implements OffPolicyAgent {
     /** Algorithm name in checkpoints. */
     public static final String ALGORITHM = "qr-dqn";
     /** Checkpoint layout version this class writes and reads. */
-    public static final int CHECKPOINT_VERSION = 1;
-
-    /** Writes a checkpoint directory; the layout is that of {@link DqnAgent#save}. */
-    public void save(java.nio.file.Path dir) {
-        optimization.save(dir, ALGORITHM, CHECKPOINT_VERSION, observations, actions, config, generators());
-    }
+    public static final int CHECKPOINT_VERSION = ValueAgent.CHECKPOINT_VERSION;
 
     /** Loads a checkpoint written by {@link #save}; every tensor's name, shape and finiteness is checked. */
     public static QrDqnAgent load(java.nio.file.Path dir, ComputeDevice device) {
         return AgentCheckpoints.loadValueAgent(dir, ALGORITHM, CHECKPOINT_VERSION, Config.class,
             (observations, actions, config) -> new QrDqnAgent(observations, actions, config, device),
-            (agent, checkpoint) -> agent.optimization.restore(checkpoint, agent.generators()));
+            QrDqnAgent::restore);
     }
-
-    private Map<String, Rng> generators() {
-        return Map.of("exploration", explorationRng);
-    }
-
-    public Config config() {
-        return config;
-    }
-
-    @Override
-    public ReplaySettings replaySettings() {
-        return new ReplaySettings(config.bufferSize(), config.batchSize(), config.learningStarts(),
-            config.trainFrequency(), config.gradientSteps(), config.nStep(), config.gamma(), config.prioritized(),
-            config.priorityAlpha(), config.priorityBetaStart(), config.seed());
-    }
-
-    @Override
-    public Schedule explorationSchedule(long totalSteps) {
-        return config.explorationSchedule(totalSteps);
-    }
-
-    @Override
-    public int observationSize() {
-        return observations;
-    }
-
-    @Override
-    public int actionCount() {
-        return actions;
-    }
-
-    @Override
-    public TransitionBatch batch() {
-        return batch.host;
-    }
-
-    @Override
-    public long updates() {
-        return optimization.updates();
-    }
-
-    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
-    private final Runnable updateBody = this::updateBelowAutograd;
 
     /**
-     * One gradient update from {@link #batch()}: target quantiles at the greedy next action, quantile
-     * Huber loss on the taken action's quantiles, backward, clip, Adam step, target sync. With
-     * prioritized replay, writes each sample's loss into the batch's TD errors (its priority).
+     * Target quantiles at the greedy next action, quantile Huber loss on the taken action's
+     * quantiles, its gradient, backward, clip, Adam step, target sync. With prioritized replay,
+     * writes each sample's loss into the batch's TD errors (its priority).
      */
     @Override
-    public void update() {
-        BelowAutograd.run(updateBody);
-    }
-
-    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
-    private void updateBelowAutograd() {
+    void updateBelowAutograd() {
         batch.upload();
         targetNextPass.forward();
         if (config.doubleQ()) {
@@ -420,11 +322,6 @@ public final class QrDqnAgent implements OffPolicyAgent {
         return optimization.nonFiniteTerm("quantile Huber loss", lossValue);
     }
 
-    /** The global gradient norm before clipping in the last update, or NaN without clipping. */
-    public double lastGradientNorm() {
-        return optimization.lastGradientNorm();
-    }
-
     /**
      * Epsilon-greedy on the mean of each action's quantiles for {@code rows} observations in off-heap
      * memory, exploring with the agent's own seeded generator.
@@ -452,31 +349,6 @@ public final class QrDqnAgent implements OffPolicyAgent {
                     }
                 };
             });
-    }
-
-    /** Flat online-network weights (tests, checkpoints). */
-    public float[] onlineWeights() {
-        return online.parameters.toArray();
-    }
-
-    /** Flat target-network weights (tests, checkpoints). */
-    public float[] targetWeights() {
-        return target.parameters.toArray();
-    }
-
-    ParameterSet onlineParameters() {
-        return online.parameters;
-    }
-
-    ParameterSet targetParameters() {
-        return target.parameters;
-    }
-
-    @Override
-    public void close() {
-        optimization.close();
-        batch.close();
-        arena.close();
     }
 
     private static final Scalar ZERO = NativeConstants.ZERO;
