@@ -16,8 +16,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * What the continuous actor-critic agents (SAC, TD3) are made of besides their actor: sizes, the
  * device arena, the replay batch and its device copy, the {@link TwinCritics}, the generators of
- * update noise and of acting, the update count, and the checkpoint pieces all of that needs. A
- * building block the agents hold, not a base class: each agent's update stays in its own file.
+ * update noise and of acting, the update count, and the checkpoint pieces all of that needs; the
+ * agents hold them through {@link ActorCriticAgent}, and each agent's update stays in its own file.
  *
  * <p>Seeds: the agent's actor takes stream {@code streamBase + 1} of the run seed, the critics
  * {@code + 2}, update noise {@code + 3}, acting {@code + 4}.
@@ -66,13 +66,6 @@ final class ActorCriticParts implements AutoCloseable {
     /** The generator of the actor's initial weights. */
     static Rng actorInit(long seed, long streamBase) {
         return Rng.split(seed, streamBase + 1);
-    }
-
-    /** One-step uniform replay with the agent's settings. */
-    static OffPolicyAgent.ReplaySettings replay(int bufferSize, int batchSize, int learningStarts,
-                                                int trainFrequency, int gradientSteps, double gamma, long seed) {
-        return new OffPolicyAgent.ReplaySettings(bufferSize, batchSize, learningStarts, trainFrequency,
-            gradientSteps, 1, gamma, false, 0.6, 0.4, seed);
     }
 
     ActionSpec actionSpec() {

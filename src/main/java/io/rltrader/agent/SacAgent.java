@@ -1,10 +1,7 @@
 package io.rltrader.agent;
 
-import io.rltrader.memory.ActionSpec;
-import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Activation;
 import io.rltrader.nn.Adam;
-import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.Binding;
 import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
@@ -40,7 +37,7 @@ import org.bytedeco.pytorch.Tensor;
  * temperature step, as in SB3. All forward and backward passes are hand-written over preallocated
  * tensors: updating and acting allocate nothing on the Java heap.
  */
-public final class SacAgent implements OffPolicyAgent {
+public final class SacAgent extends ActorCriticAgent<SacAgent.Config> {
     private static final String NAME = "sac";
 
     /**
@@ -63,7 +60,7 @@ public final class SacAgent implements OffPolicyAgent {
      */
     public record Config(List<Integer> hidden, double learningRate, int bufferSize, int learningStarts, int batchSize,
                          double tau, double gamma, int trainFrequency, int gradientSteps, String entCoef,
-                         int targetUpdateInterval, String targetEntropy, long seed) {
+                         int targetUpdateInterval, String targetEntropy, long seed) implements ActorCriticConfig {
         public Config {
             hidden = hidden == null ? List.of(256, 256) : List.copyOf(hidden);
             ActorCriticConfigs.requireCommon(NAME, hidden, learningRate, gamma, bufferSize, batchSize,
@@ -144,15 +141,11 @@ public final class SacAgent implements OffPolicyAgent {
         }
     }
 
-    private final Config config;
-    private final ActorCriticParts parts;
-    private final TwinCritics critics;
     private final Sequential actor;
     private final ParameterSet actorParameters;
     private final Adam actorOptimizer;
     private final ParameterSet logEntCoef;
     private final Adam entCoefOptimizer;
-    private final ContinuousDeviceBatch deviceBatch;
     private final HostNoise noise;
     private final HostNoise nextNoise;
     private final SquashedGaussian current;
@@ -171,13 +164,9 @@ public final class SacAgent implements OffPolicyAgent {
     }
 
     public SacAgent(int observations, int actionDim, Config config, ComputeDevice device) {
+        super(NAME, observations, actionDim, config, device, 0.5, true, 300);
         int[] hidden = ActorCriticConfigs.widths(config.hidden());
         int b = config.batchSize();
-        this.config = config;
-        this.parts = new ActorCriticParts(NAME, observations, actionDim, device, hidden, b, config.learningRate(),
-            config.tau(), 0.5, true, config.seed(), 300);
-        this.critics = parts.critics;
-        this.deviceBatch = parts.deviceBatch;
         DeviceTensors arena = parts.arena;
 
         ParameterSet.Builder actorBuilder = ParameterSet.builder();
@@ -207,58 +196,15 @@ public final class SacAgent implements OffPolicyAgent {
         this.minusInverseBatch = arena.scalar(-1.0 / b);
     }
 
-    public Config config() {
-        return config;
-    }
-
-    @Override
-    public ReplaySettings replaySettings() {
-        return ActorCriticParts.replay(config.bufferSize(), config.batchSize(), config.learningStarts(),
-            config.trainFrequency(), config.gradientSteps(), config.gamma(), config.seed());
-    }
-
     /** SAC explores by sampling its policy: the schedule is the constant 1 ("stochastic"). */
     @Override
     public Schedule explorationSchedule(long totalSteps) {
         return Schedule.constant(1.0);
     }
 
-    @Override
-    public int observationSize() {
-        return parts.observations;
-    }
-
-    @Override
-    public int actionCount() {
-        return parts.actionDim;
-    }
-
-    @Override
-    public ActionSpec actionSpec() {
-        return parts.actionSpec();
-    }
-
-    @Override
-    public TransitionBatch batch() {
-        return parts.batch;
-    }
-
-    @Override
-    public long updates() {
-        return parts.updates;
-    }
-
-    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
-    private final Runnable updateBody = this::updateBelowAutograd;
-
     /** One SAC update from {@link #batch()} (see the class comment for its phases). */
     @Override
-    public void update() {
-        BelowAutograd.run(updateBody);
-    }
-
-    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
-    private void updateBelowAutograd() {
+    void updateBelowAutograd() {
         deviceBatch.upload();
         // 1. a ~ pi(s) by reparameterization; kept for the actor loss at the end.
         noise.fill(parts.updateRng, 1.0, Double.POSITIVE_INFINITY);
@@ -300,17 +246,6 @@ public final class SacAgent implements OffPolicyAgent {
         }
     }
 
-    /** The critic loss of the last update (a device-to-host read on CUDA). */
-    @Override
-    public String nonFiniteTerm() {
-        return critics.nonFiniteTerm();
-    }
-
-    @Override
-    public float lastLoss() {
-        return critics.lastLoss();
-    }
-
     /** The entropy coefficient alpha used by the last update (or the initial one before any). */
     public double entCoef() {
         return parts.arena.download(entCoef, 1)[0];
@@ -319,16 +254,6 @@ public final class SacAgent implements OffPolicyAgent {
     /** Flat actor weights (tests, checkpoints). */
     public float[] actorWeights() {
         return actorParameters.toArray();
-    }
-
-    /** Flat weights of both online critics (tests, checkpoints). */
-    public float[] criticWeights() {
-        return critics.online.toArray();
-    }
-
-    /** Flat weights of both target critics. */
-    public float[] targetCriticWeights() {
-        return critics.target.toArray();
     }
 
     ParameterSet actorParameters() {
@@ -411,6 +336,6 @@ public final class SacAgent implements OffPolicyAgent {
             entCoefOptimizer.close();
         }
         actorOptimizer.close();
-        parts.close();
+        super.close();
     }
 }

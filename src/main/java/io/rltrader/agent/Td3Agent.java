@@ -1,10 +1,7 @@
 package io.rltrader.agent;
 
-import io.rltrader.memory.ActionSpec;
-import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Activation;
 import io.rltrader.nn.Adam;
-import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.Binding;
 import io.rltrader.nn.CheckpointFiles;
 import io.rltrader.nn.ComputeDevice;
@@ -33,7 +30,7 @@ import org.bytedeco.pytorch.Tensor;
  * (deterministic actor, Gaussian exploration, twin critics), done as the paper does it. Noise comes
  * from the agent's seeded {@link Rng}; updating and acting allocate nothing on the Java heap.
  */
-public final class Td3Agent implements OffPolicyAgent {
+public final class Td3Agent extends ActorCriticAgent<Td3Agent.Config> {
     private static final String NAME = "td3";
 
     /**
@@ -56,7 +53,7 @@ public final class Td3Agent implements OffPolicyAgent {
      */
     public record Config(List<Integer> hidden, double learningRate, int bufferSize, int learningStarts, int batchSize,
                          double tau, double gamma, int trainFrequency, int gradientSteps, int policyDelay,
-                         double targetPolicyNoise, double targetNoiseClip, double explorationNoise, long seed) {
+                         double targetPolicyNoise, double targetNoiseClip, double explorationNoise, long seed) implements ActorCriticConfig {
         public Config {
             hidden = hidden == null ? List.of(256, 256) : List.copyOf(hidden);
             ActorCriticConfigs.requireCommon(NAME, hidden, learningRate, gamma, bufferSize, batchSize,
@@ -93,14 +90,10 @@ public final class Td3Agent implements OffPolicyAgent {
         }
     }
 
-    private final Config config;
-    private final ActorCriticParts parts;
-    private final TwinCritics critics;
     private final Sequential actor;
     private final ParameterSet actorParameters;
     private final ParameterSet actorTarget;
     private final Adam actorOptimizer;
-    private final ContinuousDeviceBatch deviceBatch;
     private final HostNoise targetNoise;
     private final LayerPass actorPass;
     private final LayerPass actorTargetPass;
@@ -114,13 +107,9 @@ public final class Td3Agent implements OffPolicyAgent {
     }
 
     public Td3Agent(int observations, int actionDim, Config config, ComputeDevice device) {
+        super(NAME, observations, actionDim, config, device, 1.0, false, 400);
         int[] hidden = ActorCriticConfigs.widths(config.hidden());
         int b = config.batchSize();
-        this.config = config;
-        this.parts = new ActorCriticParts(NAME, observations, actionDim, device, hidden, b, config.learningRate(),
-            config.tau(), 1.0, false, config.seed(), 400);
-        this.critics = parts.critics;
-        this.deviceBatch = parts.deviceBatch;
         DeviceTensors arena = parts.arena;
 
         ParameterSet.Builder actorBuilder = ParameterSet.builder();
@@ -142,58 +131,15 @@ public final class Td3Agent implements OffPolicyAgent {
         this.tau = arena.scalar(config.tau());
     }
 
-    public Config config() {
-        return config;
-    }
-
-    @Override
-    public ReplaySettings replaySettings() {
-        return ActorCriticParts.replay(config.bufferSize(), config.batchSize(), config.learningStarts(),
-            config.trainFrequency(), config.gradientSteps(), config.gamma(), config.seed());
-    }
-
     /** The exploration noise std, constant over the run. */
     @Override
     public Schedule explorationSchedule(long totalSteps) {
         return Schedule.constant(config.explorationNoise());
     }
 
-    @Override
-    public int observationSize() {
-        return parts.observations;
-    }
-
-    @Override
-    public int actionCount() {
-        return parts.actionDim;
-    }
-
-    @Override
-    public ActionSpec actionSpec() {
-        return parts.actionSpec();
-    }
-
-    @Override
-    public TransitionBatch batch() {
-        return parts.batch;
-    }
-
-    @Override
-    public long updates() {
-        return parts.updates;
-    }
-
-    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
-    private final Runnable updateBody = this::updateBelowAutograd;
-
     /** One TD3 update from {@link #batch()}: critics every call, actor and targets every policyDelay calls. */
     @Override
-    public void update() {
-        BelowAutograd.run(updateBody);
-    }
-
-    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
-    private void updateBelowAutograd() {
+    void updateBelowAutograd() {
         deviceBatch.upload();
         long updates = ++parts.updates;
         // 1. target with policy smoothing
@@ -222,17 +168,6 @@ public final class Td3Agent implements OffPolicyAgent {
         }
     }
 
-    /** The critic loss of the last update (a device-to-host read on CUDA). */
-    @Override
-    public String nonFiniteTerm() {
-        return critics.nonFiniteTerm();
-    }
-
-    @Override
-    public float lastLoss() {
-        return critics.lastLoss();
-    }
-
     /** Flat actor weights (tests, checkpoints). */
     public float[] actorWeights() {
         return actorParameters.toArray();
@@ -241,16 +176,6 @@ public final class Td3Agent implements OffPolicyAgent {
     /** Flat target-actor weights. */
     public float[] targetActorWeights() {
         return actorTarget.toArray();
-    }
-
-    /** Flat weights of both online critics. */
-    public float[] criticWeights() {
-        return critics.online.toArray();
-    }
-
-    /** Flat weights of both target critics. */
-    public float[] targetCriticWeights() {
-        return critics.target.toArray();
     }
 
     ParameterSet actorParameters() {
@@ -332,6 +257,6 @@ public final class Td3Agent implements OffPolicyAgent {
     @Override
     public void close() {
         actorOptimizer.close();
-        parts.close();
+        super.close();
     }
 }
