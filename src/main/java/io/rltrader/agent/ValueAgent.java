@@ -93,7 +93,7 @@ abstract class ValueAgent<C extends ValueAgentConfig, N> implements OffPolicyAge
     /**
      * Writes a checkpoint directory (see {@link io.rltrader.nn.CheckpointFiles}): {@code config.json}
      * with the sizes and this config, {@code model.safetensors} with the online network under its
-     * layer names ({@code q.0.weight}, ...), and {@code state.safetensors} with the target network,
+     * layer names (DQN's {@code q.0.weight}, ...), and {@code state.safetensors} with the target network,
      * Adam's moments and step, the update count and the agent's generators, so that loading it
      * resumes bit-identically.
      */
