@@ -2,7 +2,6 @@ package io.rltrader.agent;
 
 import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.TransitionBatch;
-import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.ComputeDevice;
 
 /**
@@ -14,13 +13,10 @@ import io.rltrader.nn.ComputeDevice;
  *
  * @param <C> the agent's config record
  */
-abstract class ActorCriticAgent<C extends ActorCriticConfig> implements OffPolicyAgent {
-    final C config;
+abstract class ActorCriticAgent<C extends ActorCriticConfig> extends AbstractOffPolicyAgent<C> {
     final ActorCriticParts parts;
     final TwinCritics critics;
     final ContinuousDeviceBatch deviceBatch;
-    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
-    private final Runnable updateBody = this::updateBelowAutograd;
 
     /**
      * @param criticLossScale  factor on the critics' squared error (SB3's SAC halves it)
@@ -29,30 +25,12 @@ abstract class ActorCriticAgent<C extends ActorCriticConfig> implements OffPolic
      */
     ActorCriticAgent(String algorithm, int observations, int actionDim, C config, ComputeDevice device,
                      double criticLossScale, boolean minimumForPolicy, long streamBase) {
-        this.config = config;
+        super(config);
         this.parts = new ActorCriticParts(algorithm, observations, actionDim, device,
             ActorCriticConfigs.widths(config.hidden()), config.batchSize(), config.learningRate(), config.tau(),
             criticLossScale, minimumForPolicy, config.seed(), streamBase);
         this.critics = parts.critics;
         this.deviceBatch = parts.deviceBatch;
-    }
-
-    /** One update from {@link #batch()} (see the agent's class comment for its phases). */
-    @Override
-    public final void update() {
-        BelowAutograd.run(updateBody);
-    }
-
-    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
-    abstract void updateBelowAutograd();
-
-    public C config() {
-        return config;
-    }
-
-    @Override
-    public ReplaySettings replaySettings() {
-        return config.replaySettings();
     }
 
     @Override

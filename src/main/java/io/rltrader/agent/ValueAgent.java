@@ -2,7 +2,6 @@ package io.rltrader.agent;
 
 import io.rltrader.memory.TransitionBatch;
 import io.rltrader.nn.Adam;
-import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.ComputeDevice;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.Kernels;
@@ -27,12 +26,11 @@ import java.util.function.Function;
  * @param <C> the agent's config record
  * @param <N> its network type
  */
-abstract class ValueAgent<C extends ValueAgentConfig, N> implements OffPolicyAgent {
+abstract class ValueAgent<C extends ValueAgentConfig, N> extends AbstractOffPolicyAgent<C> {
     /** Checkpoint layout version the value agents write and read. */
     static final int CHECKPOINT_VERSION = 1;
 
     final String algorithm;
-    final C config;
     final int observations;
     final int actions;
     final Kernels kernels;
@@ -44,8 +42,6 @@ abstract class ValueAgent<C extends ValueAgentConfig, N> implements OffPolicyAge
     final Rng explorationRng;
     /** {@link #lastLoss} for the fault check, made once: no supplier is allocated per update. */
     final DoubleSupplier lossValue = this::lastLoss;
-    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
-    private final Runnable updateBody = this::updateBelowAutograd;
 
     /**
      * @param algorithm  the name in messages and checkpoints
@@ -55,6 +51,7 @@ abstract class ValueAgent<C extends ValueAgentConfig, N> implements OffPolicyAge
      */
     ValueAgent(String algorithm, int observations, int actions, C config, ComputeDevice device, Kernels kernels,
                java.util.function.BiFunction<DeviceTensors, Rng, N> network, Function<N, ParameterSet> parameters) {
+        super(config);
         if (observations <= 0) {
             throw new UserInputException(algorithm + ": observation size must be positive, got " + observations);
         }
@@ -65,7 +62,6 @@ abstract class ValueAgent<C extends ValueAgentConfig, N> implements OffPolicyAge
         NativeRuntime.init();
         NativeRuntime.flushDenormalsOnThisThread();
         this.algorithm = algorithm;
-        this.config = config;
         this.observations = observations;
         this.actions = actions;
         this.arena = new DeviceTensors(device);
@@ -76,19 +72,6 @@ abstract class ValueAgent<C extends ValueAgentConfig, N> implements OffPolicyAge
         this.explorationRng = Rng.split(config.seed(), 102);
         this.batch = new DeviceBatch(arena, config.batchSize(), observations);
     }
-
-    /**
-     * One gradient update from {@link #batch()}: targets from the target network, the loss on the
-     * taken actions, backward, clip, Adam step, target sync; with prioritized replay it also writes
-     * each sample's priority into the batch's TD errors.
-     */
-    @Override
-    public final void update() {
-        BelowAutograd.run(updateBody);
-    }
-
-    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
-    abstract void updateBelowAutograd();
 
     /**
      * Writes a checkpoint directory (see {@link io.rltrader.nn.CheckpointFiles}): {@code config.json}
@@ -109,15 +92,6 @@ abstract class ValueAgent<C extends ValueAgentConfig, N> implements OffPolicyAge
     /** The generators a checkpoint saves and restores, by name. */
     Map<String, Rng> generators() {
         return Map.of("exploration", explorationRng);
-    }
-
-    public C config() {
-        return config;
-    }
-
-    @Override
-    public ReplaySettings replaySettings() {
-        return config.replaySettings();
     }
 
     @Override

@@ -3,29 +3,13 @@ package io.rltrader.agent;
 import io.rltrader.nn.Schedule;
 
 /**
- * The settings every value-based agent's config has (DQN, QR-DQN, IQN): optimization, replay and
- * epsilon-greedy exploration. Their config records implement it, so the replay settings the
+ * The settings every value-based agent's config has (DQN, QR-DQN, IQN) beyond
+ * {@link OffPolicyConfig}'s: target syncs, epsilon-greedy exploration, gradient clipping, n-step
+ * returns and prioritized replay. Their config records implement it, so the replay settings the
  * training loop applies and the exploration schedule are made in one place.
  */
-public interface ValueAgentConfig {
-    double learningRate();
-
-    /** Discount, also used by the replay buffer's n-step sums. */
-    double gamma();
-
-    int bufferSize();
-
-    int batchSize();
-
-    int learningStarts();
-
-    int trainFrequency();
-
-    int gradientSteps();
-
+public interface ValueAgentConfig extends OffPolicyConfig {
     int targetUpdateInterval();
-
-    double tau();
 
     /** "linear" (over {@link #explorationFraction()} of the run) or "exponential" (by {@link #epsilonDecay()} per step). */
     String exploration();
@@ -48,10 +32,8 @@ public interface ValueAgentConfig {
 
     double priorityBetaStart();
 
-    /** Run seed: weights, exploration and replay sampling derive from it. */
-    long seed();
-
-    /** The replay settings the training loop applies. */
+    /** The replay settings the training loop applies, with this config's n-step and prioritized replay. */
+    @Override
     default OffPolicyAgent.ReplaySettings replaySettings() {
         return new OffPolicyAgent.ReplaySettings(bufferSize(), batchSize(), learningStarts(), trainFrequency(),
             gradientSteps(), nStep(), gamma(), prioritized(), priorityAlpha(), priorityBetaStart(), seed());
