@@ -4,7 +4,6 @@ import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.RolloutBuffer;
 import io.rltrader.memory.RolloutMinibatch;
 import io.rltrader.nn.Activation;
-import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.RegressionLoss;
 import io.rltrader.util.Rng;
@@ -35,7 +34,7 @@ import org.bytedeco.pytorch.Tensor;
  *   L       = L_pi + vfCoef L_v - entCoef mean(H)
  * </pre>
  */
-public final class PpoAgent implements OnPolicyAgent {
+public final class PpoAgent extends AbstractOnPolicyAgent<PpoAgent.Config> {
     /**
      * Every hyperparameter, with SB3's names.
      *
@@ -64,7 +63,7 @@ public final class PpoAgent implements OnPolicyAgent {
                          boolean annealLearningRate, int nSteps, int batchSize, int nEpochs, double gamma,
                          double gaeLambda, double clipRange, double clipRangeVf, boolean normalizeAdvantage,
                          double entCoef, double vfCoef, double maxGradNorm, double targetKl, double logStdInit,
-                         double adamEpsilon, long seed) {
+                         double adamEpsilon, long seed) implements AbstractOnPolicyAgent.Settings {
         public Config {
             hidden = hidden == null ? List.of(64, 64) : List.copyOf(hidden);
             require(!hidden.isEmpty() && hidden.stream().allMatch(w -> w > 0), "hidden",
@@ -125,10 +124,6 @@ public final class PpoAgent implements OnPolicyAgent {
     /** Algorithm name in checkpoints. */
     public static final String ALGORITHM = "ppo";
 
-    private final Config config;
-    private final PolicyGradientCore core;
-    private final ActorCritic net;
-    private final RolloutBuffer rollout;
     private final RolloutMinibatch minibatch;
     private final ActorCritic.TrainingPass train;
     private final BatchStatistics moments;
@@ -186,19 +181,15 @@ public final class PpoAgent implements OnPolicyAgent {
     }
 
     private PpoAgent(int observations, int actionSize, boolean continuous, int envs, Config config) {
-        this.config = config;
+        // the rollout's settings first: checked before any native memory is made (a minibatch size
+        // that does not divide the rollout)
+        super(ALGORITHM, config, rolloutConfig(observations, actionSize, continuous, envs, config),
+            new PolicyGradientCore(observations, actionSize, continuous, envs, config.hidden(), config.activation(),
+                config.sharedTrunk(), true, config.logStdInit(), config.learningRate(), config.adamEpsilon(),
+                config.maxGradNorm(), config.seed()));
         int m = config.batchSize();
-        PolicyGradientCore.requireSizes(ALGORITHM, observations, actionSize, envs);
-        ActionSpec action = continuous ? ActionSpec.continuous(actionSize) : ActionSpec.discreteIndex();
-        // Validated before any native memory is made (a minibatch size that does not divide the rollout).
-        RolloutBuffer.Config rolloutConfig = new RolloutBuffer.Config(config.nSteps(), envs, observations, action, m,
-            Rng.deriveSeed(config.seed(), 203));
-        this.core = new PolicyGradientCore(observations, actionSize, continuous, envs, config.hidden(),
-            config.activation(), config.sharedTrunk(), true, config.logStdInit(), config.learningRate(),
-            config.adamEpsilon(), config.maxGradNorm(), config.seed());
+        ActionSpec action = rollout.config().action();
         DeviceTensors arena = core.arena;
-        this.net = core.net;
-        this.rollout = new RolloutBuffer(rolloutConfig);
         this.minibatch = new RolloutMinibatch(m, observations, action);
         this.train = net.bindTraining(arena, minibatch);
         this.moments = new BatchStatistics(arena, m);
@@ -237,38 +228,17 @@ public final class PpoAgent implements OnPolicyAgent {
         clipFractionHost = arena.host(clipFractionOut);
     }
 
-    public Config config() {
-        return config;
-    }
-
-    @Override
-    public int actionSize() {
-        return net.actionSize;
-    }
-
-    @Override
-    public RolloutBuffer rollout() {
-        return rollout;
-    }
-
-    @Override
-    public float gamma() {
-        return (float) config.gamma();
+    private static RolloutBuffer.Config rolloutConfig(int observations, int actionSize, boolean continuous, int envs,
+                                                      Config config) {
+        PolicyGradientCore.requireSizes(ALGORITHM, observations, actionSize, envs);
+        ActionSpec action = continuous ? ActionSpec.continuous(actionSize) : ActionSpec.discreteIndex();
+        return new RolloutBuffer.Config(config.nSteps(), envs, observations, action, config.batchSize(),
+            Rng.deriveSeed(config.seed(), 203));
     }
 
     @Override
     public float gaeLambda() {
         return (float) config.gaeLambda();
-    }
-
-    @Override
-    public RolloutPolicy rolloutPolicy(UnsafeBuffer observationRows, UnsafeBuffer finalObservationRows) {
-        return core.sampler(observationRows, finalObservationRows);
-    }
-
-    /** Deterministic discrete acting (argmax of the logits) over {@code rows} observations. */
-    public OffPolicyAgent.DiscretePolicy policy(UnsafeBuffer observationRows, int rows) {
-        return core.deterministic(observationRows, rows);
     }
 
     /** Deterministic continuous acting (the mean, clipped to [-1, 1]) over {@code rows} observations. */
@@ -283,26 +253,13 @@ public final class PpoAgent implements OnPolicyAgent {
         }
     }
 
-    @Override
-    public long updates() {
-        return core.updates;
-    }
-
-    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
-    private final Runnable updateBody = this::updateBelowAutograd;
-
     /**
      * {@code nEpochs} passes of shuffled minibatches over the rollout (its advantages computed),
      * stopping early on the target-KL check. The shuffle is reseeded from the run seed and the update
      * count, so a resumed run shuffles as the uninterrupted one. Allocates nothing.
      */
     @Override
-    public void update() {
-        BelowAutograd.run(updateBody);
-    }
-
-    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
-    private void updateBelowAutograd() {
+    void updateBelowAutograd() {
         sumPolicyLoss = 0;
         sumValueLoss = 0;
         sumEntropy = 0;
@@ -384,26 +341,8 @@ public final class PpoAgent implements OnPolicyAgent {
             explainedVariance, core.optimizer.learningRate(), minibatches, stoppedEarly);
     }
 
-    /** All weights in flat layout order (tests, checkpoints). */
-    public float[] weights() {
-        return net.parameters.toArray();
-    }
-
-    io.rltrader.nn.ParameterSet parameters() {
-        return net.parameters;
-    }
-
     RolloutMinibatch minibatch() {
         return minibatch;
-    }
-
-    /**
-     * Writes a checkpoint directory: config.json with sizes and this config, model.safetensors with
-     * the networks under their layer names ({@code pi.0.weight}, {@code vf.0.weight}, {@code log_std}),
-     * state.safetensors with Adam's moments and step, the update count and the sampling generator.
-     */
-    public void save(Path dir) {
-        core.save(dir, ALGORITHM, config);
     }
 
     /** Loads a checkpoint written by {@link #save}; names, shapes and finiteness are checked. */
@@ -415,7 +354,6 @@ public final class PpoAgent implements OnPolicyAgent {
     @Override
     public void close() {
         minibatch.close();
-        rollout.close();
-        core.close();
+        super.close();
     }
 }

@@ -4,14 +4,12 @@ import io.rltrader.memory.ActionSpec;
 import io.rltrader.memory.RolloutBuffer;
 import io.rltrader.memory.RolloutMinibatch;
 import io.rltrader.nn.Activation;
-import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.DeviceTensors;
 import io.rltrader.nn.RegressionLoss;
 import io.rltrader.util.Rng;
 import io.rltrader.util.UserInputException;
 import java.nio.file.Path;
 import java.util.List;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -29,7 +27,7 @@ import org.bytedeco.pytorch.Tensor;
  * {@code nSteps} equal to the episode length and all envs starting together every return is exact.
  * The tutorial sums the per-step terms; a mean only rescales the gradient, which Adam undoes. CPU only.
  */
-public final class ReinforceAgent implements OnPolicyAgent {
+public final class ReinforceAgent extends AbstractOnPolicyAgent<ReinforceAgent.Config> {
     /**
      * @param hidden           hidden layer widths of the policy (and the baseline)
      * @param activation       hidden activation
@@ -46,7 +44,7 @@ public final class ReinforceAgent implements OnPolicyAgent {
      */
     public record Config(List<Integer> hidden, String activation, double learningRate, int nSteps, double gamma,
                          boolean normalizeReturns, boolean baseline, double vfCoef, double entCoef,
-                         double maxGradNorm, double adamEpsilon, long seed) {
+                         double maxGradNorm, double adamEpsilon, long seed) implements AbstractOnPolicyAgent.Settings {
         public Config {
             hidden = hidden == null ? List.of(128, 128) : List.copyOf(hidden);
             require(!hidden.isEmpty() && hidden.stream().allMatch(w -> w > 0), "hidden",
@@ -85,10 +83,6 @@ public final class ReinforceAgent implements OnPolicyAgent {
     /** Algorithm name in checkpoints. */
     public static final String ALGORITHM = "reinforce";
 
-    private final Config config;
-    private final PolicyGradientCore core;
-    private final ActorCritic net;
-    private final RolloutBuffer rollout;
     private final RolloutMinibatch batch;
     private final ActorCritic.TrainingPass train;
     private final BatchStatistics moments;
@@ -103,19 +97,13 @@ public final class ReinforceAgent implements OnPolicyAgent {
 
     /** REINFORCE with {@code actions} discrete actions for {@code envs} vectorized env rows. */
     public ReinforceAgent(int observations, int actions, int envs, Config config) {
-        if (actions < 2) {
-            throw new UserInputException("reinforce: needs at least 2 discrete actions, got " + actions);
-        }
-        this.config = config;
-        PolicyGradientCore.requireSizes(ALGORITHM, observations, actions, envs);
-        this.core = new PolicyGradientCore(observations, actions, false, envs, config.hidden(),
-            config.activation(), false, config.baseline(), 0.0, config.learningRate(), config.adamEpsilon(),
-            config.maxGradNorm(), config.seed());
+        // the rollout's settings first: checked before any native memory is made
+        super(ALGORITHM, config, rolloutConfig(observations, actions, envs, config),
+            new PolicyGradientCore(observations, actions, false, envs, config.hidden(), config.activation(), false,
+                config.baseline(), 0.0, config.learningRate(), config.adamEpsilon(), config.maxGradNorm(),
+                config.seed()));
         DeviceTensors arena = core.arena;
-        this.net = core.net;
         int samples = config.nSteps() * envs;
-        this.rollout = new RolloutBuffer(new RolloutBuffer.Config(config.nSteps(), envs, observations,
-            ActionSpec.discreteIndex(), samples, Rng.deriveSeed(config.seed(), 203)));
         this.batch = new RolloutMinibatch(samples, observations, ActionSpec.discreteIndex());
         this.train = net.bindTraining(arena, batch);
         this.moments = new BatchStatistics(arena, samples);
@@ -130,23 +118,14 @@ public final class ReinforceAgent implements OnPolicyAgent {
         this.entropyOut = arena.zeros(1);
     }
 
-    public Config config() {
-        return config;
-    }
-
-    @Override
-    public int actionSize() {
-        return net.actionSize;
-    }
-
-    @Override
-    public RolloutBuffer rollout() {
-        return rollout;
-    }
-
-    @Override
-    public float gamma() {
-        return (float) config.gamma();
+    /** One update per rollout, on all of it: the minibatch is the whole rollout. */
+    private static RolloutBuffer.Config rolloutConfig(int observations, int actions, int envs, Config config) {
+        if (actions < 2) {
+            throw new UserInputException("reinforce: needs at least 2 discrete actions, got " + actions);
+        }
+        PolicyGradientCore.requireSizes(ALGORITHM, observations, actions, envs);
+        return new RolloutBuffer.Config(config.nSteps(), envs, observations, ActionSpec.discreteIndex(),
+            config.nSteps() * envs, Rng.deriveSeed(config.seed(), 203));
     }
 
     /** 1: the rollout's advantages are then Monte-Carlo returns minus the baseline. */
@@ -155,37 +134,14 @@ public final class ReinforceAgent implements OnPolicyAgent {
         return 1f;
     }
 
-    @Override
-    public RolloutPolicy rolloutPolicy(UnsafeBuffer observationRows, UnsafeBuffer finalObservationRows) {
-        return core.sampler(observationRows, finalObservationRows);
-    }
-
-    /** Deterministic acting (the most likely action) over {@code rows} observations. */
-    public OffPolicyAgent.DiscretePolicy policy(UnsafeBuffer observationRows, int rows) {
-        return core.deterministic(observationRows, rows);
-    }
-
     /** REINFORCE keeps its learning rate constant. */
     @Override
     public void setProgressRemaining(double fraction) {
     }
 
-    @Override
-    public long updates() {
-        return core.updates;
-    }
-
-    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
-    private final Runnable updateBody = this::updateBelowAutograd;
-
     /** One gradient step on the whole rollout (its returns computed). Allocates nothing. */
     @Override
-    public void update() {
-        BelowAutograd.run(updateBody);
-    }
-
-    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
-    private void updateBelowAutograd() {
+    void updateBelowAutograd() {
         rollout.reseedShuffle(Rng.deriveSeed(config.seed(), 1_000_000L + core.updates));
         explainedVariance = config.baseline() ? core.explainedVariance(rollout) : Double.NaN;
         rollout.startEpoch();
@@ -230,22 +186,8 @@ public final class ReinforceAgent implements OnPolicyAgent {
             Double.NaN, Double.NaN, explainedVariance, core.optimizer.learningRate(), 1, false);
     }
 
-    /** All weights in flat layout order (tests, checkpoints). */
-    public float[] weights() {
-        return net.parameters.toArray();
-    }
-
-    io.rltrader.nn.ParameterSet parameters() {
-        return net.parameters;
-    }
-
     RolloutMinibatch batch() {
         return batch;
-    }
-
-    /** Writes a checkpoint directory (the layout of {@link PpoAgent#save}). */
-    public void save(Path dir) {
-        core.save(dir, ALGORITHM, config);
     }
 
     /** Loads a checkpoint written by {@link #save}. */
@@ -257,7 +199,6 @@ public final class ReinforceAgent implements OnPolicyAgent {
     @Override
     public void close() {
         batch.close();
-        rollout.close();
-        core.close();
+        super.close();
     }
 }
