@@ -96,24 +96,6 @@ class FixedExponentPowTest {
     }
 
     @Test
-    void theArrayFormGivesTheSameBitsAsOneAtATime() {
-        FixedExponentPow pow = new FixedExponentPow(0.6f);
-        Rng rng = new Rng(23);
-        double[] values = new double[300];
-        double[] one = new double[300];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = rng.nextDouble() * 10 + 1e-6;
-            one[i] = pow.pow(values[i]);
-        }
-        pow.powInPlace(values, 256);
-        for (int i = 0; i < 256; i++) {
-            assertEquals(Double.doubleToRawLongBits(one[i]), Double.doubleToRawLongBits(values[i]));
-        }
-        assertTrue(values[256] != one[256], "left alone past count");
-        assertThrows(IndexOutOfBoundsException.class, () -> pow.powInPlace(values, 301));
-    }
-
-    @Test
     void anExponentOutsideZeroToOneIsRefused() {
         for (double y : new double[] {0.0, 1.0, -0.5, 1.5, Double.NaN}) {
             assertThrows(IllegalArgumentException.class, () -> new FixedExponentPow(y), "y = " + y);

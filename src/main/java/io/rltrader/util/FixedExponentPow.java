@@ -91,14 +91,4 @@ public final class FixedExponentPow {
         double series = 1.0 + d * (a1 + d * (a2 + d * (a3 + d * (a4 + d * a5))));
         return exponentPower[biased] * centerPower[j] * series;
     }
-
-    /** Replaces {@code values[0 .. count)} with {@code values[i]^y}, as {@link #pow} would. Allocates nothing. */
-    public void powInPlace(double[] values, int count) {
-        if (count < 0 || count > values.length) {
-            throw new IndexOutOfBoundsException("count " + count + " outside [0, " + values.length + "]");
-        }
-        for (int i = 0; i < count; i++) {
-            values[i] = pow(values[i]);
-        }
-    }
 }
