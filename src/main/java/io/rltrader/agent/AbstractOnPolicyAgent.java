@@ -1,7 +1,6 @@
 package io.rltrader.agent;
 
 import io.rltrader.memory.RolloutBuffer;
-import io.rltrader.nn.BelowAutograd;
 import io.rltrader.nn.ParameterSet;
 import java.nio.file.Path;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -9,50 +8,33 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * What the on-policy agents (PPO, REINFORCE) share besides their losses: the config, the
  * {@link PolicyGradientCore} (network, optimizer, sampling, checkpoints), the rollout, the
- * {@link OnPolicyAgent} accessors, deterministic acting, and the update's entry point, which runs
- * {@link #updateBelowAutograd} below LibTorch's autograd dispatch through a body made once.
+ * {@link OnPolicyAgent} accessors and deterministic acting; the update's entry point is
+ * {@link AbstractAgent}'s.
  *
  * @param <C> the agent's config record
  */
-abstract class AbstractOnPolicyAgent<C extends AbstractOnPolicyAgent.Settings> implements OnPolicyAgent {
+abstract class AbstractOnPolicyAgent<C extends AbstractOnPolicyAgent.Settings> extends AbstractAgent<C>
+        implements OnPolicyAgent {
     /** What this class reads from an on-policy agent's config. */
     interface Settings {
         double gamma();
-
-        long seed();
     }
 
     final String algorithm;
-    final C config;
     final PolicyGradientCore core;
     final ActorCritic net;
     final RolloutBuffer rollout;
-    /** {@link #updateBelowAutograd}, made once so that an update allocates nothing. */
-    private final Runnable updateBody = this::updateBelowAutograd;
 
     /**
      * @param rollout the rollout's settings, checked (sizes included) before {@code core}, the
      *                native memory, is made: the caller's argument order keeps that
      */
     AbstractOnPolicyAgent(String algorithm, C config, RolloutBuffer.Config rollout, PolicyGradientCore core) {
+        super(config);
         this.algorithm = algorithm;
-        this.config = config;
         this.core = core;
         this.net = core.net;
         this.rollout = new RolloutBuffer(rollout);
-    }
-
-    /** One update from the collected rollout; see the agent's {@link #updateBelowAutograd}. Allocates nothing. */
-    @Override
-    public final void update() {
-        BelowAutograd.run(updateBody);
-    }
-
-    /** {@link #update()}'s work; its LibTorch calls skip the autograd dispatch steps ({@link BelowAutograd}). */
-    abstract void updateBelowAutograd();
-
-    public C config() {
-        return config;
     }
 
     @Override

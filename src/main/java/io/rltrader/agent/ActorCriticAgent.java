@@ -7,7 +7,7 @@ import io.rltrader.nn.ComputeDevice;
 /**
  * What the continuous actor-critic agents (SAC, TD3) share besides their actor: the
  * {@link ActorCriticParts} (sizes, arena, batch, twin critics, generators, update count), the
- * {@link OffPolicyAgent} accessors, and the update's entry point. Each agent makes its actor in its
+ * {@link OffPolicyAgent} accessors, the critics' losses and weights. Each agent makes its actor in its
  * constructor and implements {@link #updateBelowAutograd}, {@link #explorationSchedule} and
  * {@link #policy}.
  *
